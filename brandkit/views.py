@@ -1,0 +1,12 @@
+"""Brand library pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def brand_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "brandkit/brand_list.html", {})
