@@ -50,7 +50,7 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
 
 
 def database_from_url(url: str) -> dict[str, Any]:
-    """Translate `postgres://user:pass@host:port/name` or `sqlite:///path` into a DATABASES entry."""
+    """Turn `postgres://user:pass@host:port/name` or `sqlite:///path` into a DATABASES entry."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":

@@ -1,8 +1,8 @@
 """Brandkit settings: one module, every value from the environment.
 
-The defaults are the embedded mode (SQLite, media on disk, the local renderer, an embedded Redis started
-by `manage.py serve`), so a fresh machine with only Python runs the app. Production turns the real
-backends on through variables and refuses to start without its secrets (see `require_env`).
+The defaults are the embedded mode (SQLite, media on disk, the local renderer, an embedded Redis
+started by `manage.py serve`), so a fresh machine with only Python runs the app. Production turns
+the real backends on through variables and refuses to start without its secrets (`require_env`).
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ DEBUG = env_bool("DEBUG", default=True)
 PRODUCTION = not DEBUG
 
 # An embedded-mode key: fine on a laptop, refused in production (see below).
-INSECURE_SECRET_KEY_PREFIX = "django-insecure-"
+INSECURE_SECRET_KEY_PREFIX = "django-insecure-"  # noqa: S105 (a marker, not a key)
 SECRET_KEY = env_str("SECRET_KEY", default=INSECURE_SECRET_KEY_PREFIX + "embedded-mode-only-key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 if PRODUCTION:
     require_env("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
-    if SECRET_KEY.startswith(INSECURE_SECRET_KEY_PREFIX) or len(set(SECRET_KEY)) < 5 or len(
-        SECRET_KEY
-    ) < 50:
+    if (
+        SECRET_KEY.startswith(INSECURE_SECRET_KEY_PREFIX)
+        or len(set(SECRET_KEY)) < 5
+        or len(SECRET_KEY) < 50
+    ):
         raise ImproperlyConfigured(
             "SECRET_KEY must be a real secret in production (at least 50 characters, not the "
             "embedded default); generate one with: python -c 'import secrets; "
@@ -80,11 +82,11 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {
-    "default": database_from_url(
-        env_str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-    )
-}
+DATABASE_URL = env_str("DATABASE_URL", default="")
+if not DATABASE_URL:
+    # The embedded default: a SQLite file that must have a folder to live in.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": database_from_url(DATABASE_URL or f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Queue (RQ on Redis) --------------------------------------------------------------------

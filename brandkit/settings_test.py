@@ -1,4 +1,4 @@
-"""Test settings: the real settings plus fast hashing, in-memory email and media in a temp folder."""
+"""Test settings: real settings plus fast hashing, in-memory email and media in a temp folder."""
 
 from __future__ import annotations
 

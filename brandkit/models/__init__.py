@@ -1,0 +1,16 @@
+from brandkit.models.brands import Brand, BrandColor, BrandFont, BrandLogo, Membership
+from brandkit.models.poster_templates import PosterTemplate, TemplateTextSlot
+from brandkit.models.reference_packs import MAX_IMAGES_PER_PACK, ReferenceImage, ReferencePack
+
+__all__ = [
+    "MAX_IMAGES_PER_PACK",
+    "Brand",
+    "BrandColor",
+    "BrandFont",
+    "BrandLogo",
+    "Membership",
+    "PosterTemplate",
+    "ReferenceImage",
+    "ReferencePack",
+    "TemplateTextSlot",
+]

@@ -1,0 +1,3 @@
+from projects.models.campaigns import Campaign
+
+__all__ = ["Campaign"]

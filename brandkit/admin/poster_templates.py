@@ -1,0 +1,108 @@
+"""Admin for poster templates, with their text slots inline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from brandkit.admin.scoping import BrandScopedInlineMixin
+from brandkit.admin.versioned import VersionedAdminMixin
+from brandkit.models import PosterTemplate, TemplateTextSlot
+from brandkit.services.poster_templates import (
+    poster_template_archive,
+    poster_template_create,
+    poster_template_new_version,
+    poster_template_publish,
+)
+
+
+class TemplateTextSlotInline(BrandScopedInlineMixin, admin.TabularInline):
+    model = TemplateTextSlot
+    brand_path = "template__brand"
+    extra = 0
+    ordering = ["position", "id"]
+    fields = [
+        "position",
+        "key",
+        "label",
+        "box_x",
+        "box_y",
+        "box_width",
+        "box_height",
+        "font_role",
+        "color_role",
+        "alignment",
+        "max_characters",
+        "min_font_size",
+        "max_font_size",
+    ]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    has_add_permission = has_change_permission  # type: ignore[assignment]
+    has_delete_permission = has_change_permission  # type: ignore[assignment]
+
+
+@admin.register(PosterTemplate)
+class PosterTemplateAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "version", "status", "brand", "canvas", "text_rendering", "updated_at"]
+    list_filter = ["brand", "status", "text_rendering"]
+    search_fields = ["name", "description", "prompt_template"]
+    ordering = ["brand__name", "name", "-version"]
+    inlines = [TemplateTextSlotInline]
+    readonly_fields = ["version", "status", "published_at"]
+    fieldsets = [
+        (None, {"fields": ["brand", "name", "description", "version", "status", "published_at"]}),
+        ("Canvas", {"fields": ["canvas_width", "canvas_height", "export_sizes"]}),
+        ("Prompt", {"fields": ["prompt_template", "default_reference_pack", "text_rendering"]}),
+        (
+            "Logo slot",
+            {
+                "fields": [
+                    "logo_variant",
+                    ("logo_box_x", "logo_box_y", "logo_box_width", "logo_box_height"),
+                ]
+            },
+        ),
+    ]
+
+    publish_service = staticmethod(
+        lambda template, user: poster_template_publish(template=template, user=user)
+    )
+    archive_service = staticmethod(lambda template: poster_template_archive(template=template))
+    new_version_service = staticmethod(
+        lambda template: poster_template_new_version(template=template)
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*self.readonly_fields, "brand", "name"] if obj else list(self.readonly_fields)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("brand")
+
+    @admin.display(description="Canvas")
+    def canvas(self, obj: PosterTemplate) -> str:
+        return f"{obj.canvas_width}x{obj.canvas_height}"
+
+    def save_model(
+        self, request: HttpRequest, obj: PosterTemplate, form: ModelForm, change: bool
+    ) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name not in ("brand", "name", "prompt_template")
+        }
+        created = poster_template_create(
+            brand=obj.brand, name=obj.name, prompt_template=obj.prompt_template, **fields
+        )
+        obj.pk = created.pk
+        obj._state.adding = False

@@ -1,0 +1,83 @@
+"""Choices of the brand library, next to the rules that go with them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class BrandStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", "Brand admin"
+    MARKETER = "marketer", "Marketer"
+    REVIEWER = "reviewer", "Reviewer"
+    VIEWER = "viewer", "Viewer"
+
+
+class VersionStatus(models.TextChoices):
+    """Lifecycle of a reference pack or poster template version.
+
+    A published version is immutable; changing it means a new draft version (n + 1).
+    """
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+VERSION_TRANSITIONS = {
+    VersionStatus.DRAFT: {VersionStatus.PUBLISHED},
+    VersionStatus.PUBLISHED: {VersionStatus.ARCHIVED},
+    VersionStatus.ARCHIVED: set(),
+}
+
+
+class PackPurpose(models.TextChoices):
+    CHARACTER = "character", "Character"
+    PRODUCT = "product", "Product"
+    STYLE = "style", "Style"
+    LAYOUT = "layout", "Layout"
+
+
+class ColorRole(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    ACCENT = "accent", "Accent"
+    BACKGROUND = "background", "Background"
+    TEXT = "text", "Text"
+
+
+class FontRole(models.TextChoices):
+    HEADING = "heading", "Heading"
+    BODY = "body", "Body"
+    ACCENT = "accent", "Accent"
+
+
+class LogoVariant(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    MONO = "mono", "Monochrome"
+    INVERSE = "inverse", "Inverse (for dark backgrounds)"
+    ICON = "icon", "Icon"
+
+
+class TextAlignment(models.TextChoices):
+    LEFT = "left", "Left"
+    CENTER = "center", "Centre"
+    RIGHT = "right", "Right"
+
+
+class TextRendering(models.TextChoices):
+    """How a template's text gets onto the poster."""
+
+    OVERLAY = "overlay", "Drawn by Brandkit with the brand fonts (exact)"
+    PROMPT = "prompt", "Written into the prompt for the model to render"
+
+
+class ProviderName(models.TextChoices):
+    LOCAL = "local", "Local preview renderer"
+    ARK = "ark", "BytePlus ModelArk"
+    FAL = "fal", "fal.ai"
+    OPENAI = "openai", "OpenAI-compatible aggregator"
