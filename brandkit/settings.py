@@ -103,7 +103,10 @@ RQ_QUEUES = {
 }
 # We call transaction.on_commit ourselves in projects/queue.py; "auto" keeps django-rq from adding
 # its own deferral on top.
-RQ = {"COMMIT_MODE": "auto"}
+RQ = {"COMMIT_MODE": "auto", "WORKER_CLASS": "projects.worker.BrandkitWorker"}
+# django-rq's admin link opens its dashboard to every staff user, brand admins included; the
+# dashboard is served at /django-rq/ to superusers only instead (brandkit/urls.py).
+RQ_SHOW_ADMIN_LINK = False
 
 # --- Files ----------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -225,6 +228,29 @@ PROVIDER_PRICE_PER_IMAGE = {
     "openai": env_str("OPENAI_COMPAT_PRICE_PER_IMAGE", default="0.03"),
     "local": "0",
 }
+# Per-provider limits, counted across all workers in Redis by projects.ratelimit; 0 = unlimited.
+# Requests over a limit wait on our side (deferred in the queue) instead of drawing 429s.
+PROVIDER_LIMITS = {
+    # Ark: 500 images per minute per account (seedream-api.md §1.7; first-party for 4.5,
+    # third-party only for 4.0 on BytePlus, so check the console). No documented in-flight cap.
+    "ark": {
+        "max_concurrent": env_int("ARK_MAX_CONCURRENT", default=4),
+        "images_per_minute": env_int("ARK_IMAGES_PER_MINUTE", default=500),
+    },
+    # fal limits requests in progress per account (2 for a new account, up to 40 as credits are
+    # bought) and queues the rest itself; it has no per-minute limit.
+    "fal": {
+        "max_concurrent": env_int("FAL_MAX_CONCURRENT", default=2),
+        "images_per_minute": env_int("FAL_IMAGES_PER_MINUTE", default=0),
+    },
+    # Each OpenAI-compatible aggregator has its own limits; these are conservative guesses.
+    "openai": {
+        "max_concurrent": env_int("OPENAI_COMPAT_MAX_CONCURRENT", default=4),
+        "images_per_minute": env_int("OPENAI_COMPAT_IMAGES_PER_MINUTE", default=0),
+    },
+    # The local renderer calls no one.
+    "local": {"max_concurrent": 0, "images_per_minute": 0},
+}
 # Hosts whose image URLs may be downloaded even though they resolve to private addresses. Empty in
 # every real deployment; tests name their loopback fake provider here explicitly.
 PROVIDER_DOWNLOAD_ALLOWED_HOSTS = env_list("PROVIDER_DOWNLOAD_ALLOWED_HOSTS", default=[])
@@ -244,3 +270,15 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+
+# --- Generation pipeline --------------------------------------------------------------------
+# "rq" everywhere the app runs; tests may set "inline" to run jobs in-process on commit.
+BRANDKIT_QUEUE_MODE = env_str("BRANDKIT_QUEUE_MODE", default="rq")
+GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", default=4)
+# Exponential backoff with full jitter between attempts: base * 2^(attempt-1), capped.
+GENERATION_RETRY_BASE_SECONDS = env_int("GENERATION_RETRY_BASE_SECONDS", default=10)
+GENERATION_RETRY_MAX_SECONDS = env_int("GENERATION_RETRY_MAX_SECONDS", default=300)
+# A queued generation untouched this long is re-sent by the sweep (RQ lost it, or Redis was down).
+GENERATION_STALE_QUEUED_SECONDS = env_int("GENERATION_STALE_QUEUED_SECONDS", default=120)
+# Worker maintenance (and with it the sweep) runs at least this often.
+WORKER_MAINTENANCE_SECONDS = env_int("WORKER_MAINTENANCE_SECONDS", default=30)

@@ -7,14 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from brandkit.admin.scoping import BrandScopedAdminMixin
+from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedAdminMixin
 from projects.models import Campaign
 
 
 @admin.register(Campaign)
 class CampaignAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "brand", "status", "owner", "budget", "due_date", "created_at"]
-    list_filter = ["brand", "status"]
+    list_filter = [BRAND_LIST_FILTER, "status"]
     search_fields = ["name", "brief"]
     date_hierarchy = "created_at"
 

@@ -20,3 +20,51 @@ class Channel(models.TextChoices):
     PRINT = "print", "Print"
     WEB = "web", "Website"
     EMAIL = "email", "Email"
+
+
+class GenerationMode(models.TextChoices):
+    TEXT_TO_IMAGE = "text_to_image", "Text to image"
+    EDIT = "edit", "Edit"
+    GROUP = "group", "Group (consistent set)"
+
+
+class GenerationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    PARTIAL = "partial", "Partially succeeded"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Canceled"
+
+
+_G = GenerationStatus
+# RUNNING -> QUEUED is a retry (transient error, or a sweep of a run whose worker died);
+# FAILED -> QUEUED is "retry failed", a new attempt asked for by a person.
+GENERATION_TRANSITIONS: dict[str, set[str]] = {
+    _G.QUEUED: {_G.RUNNING, _G.CANCELED, _G.FAILED},
+    _G.RUNNING: {_G.SUCCEEDED, _G.PARTIAL, _G.FAILED, _G.QUEUED, _G.CANCELED},
+    _G.FAILED: {_G.QUEUED},
+    _G.SUCCEEDED: set(),
+    _G.PARTIAL: set(),
+    _G.CANCELED: set(),
+}
+GENERATION_ACTIVE = frozenset({_G.QUEUED, _G.RUNNING})
+GENERATION_FINISHED = frozenset({_G.SUCCEEDED, _G.PARTIAL, _G.FAILED, _G.CANCELED})
+
+
+class AttemptOutcome(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    PARTIAL = "partial", "Partially succeeded"
+    RETRYING = "retrying", "Failed, will retry"
+    FAILED = "failed", "Failed"
+    LOST = "lost", "Worker lost (found by the sweep)"
+    CANCELED = "canceled", "Canceled"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"

@@ -1,3 +1,12 @@
 from projects.models.campaigns import Campaign
+from projects.models.generations import Generation, GenerationAttempt, GenerationBatch
+from projects.models.outputs import Asset, AssetVersion
 
-__all__ = ["Campaign"]
+__all__ = [
+    "Asset",
+    "AssetVersion",
+    "Campaign",
+    "Generation",
+    "GenerationAttempt",
+    "GenerationBatch",
+]

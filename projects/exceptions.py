@@ -1,0 +1,29 @@
+"""Domain errors of the campaign app. Pages turn them into form errors or messages."""
+
+from __future__ import annotations
+
+
+class ProjectsError(Exception):
+    """Base class; `message` is fit to show a user, `field` names the form field when one fits."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class GenerationRefused(ProjectsError):
+    """A generation request that breaks a rule (brand, pack, template, limits, budget)."""
+
+
+class BudgetExceeded(GenerationRefused):
+    """The request would take the campaign's spend past its budget."""
+
+
+class InvalidTransition(ProjectsError):
+    """A state change the transition table does not allow."""
+
+    def __init__(self, current: str, target: str, *, what: str = "generation") -> None:
+        super().__init__(f"A {what} that is {current} cannot become {target}.")
+        self.current = current
+        self.target = target

@@ -1,0 +1,26 @@
+"""RQ entry points. Each takes ids only, calls one service, and is safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+
+def generation_run_job(generation_id: int) -> None:
+    """Run one generation attempt (the service claims the row, so duplicates do nothing)."""
+    from projects.services.generation_runs import generation_run, generation_run_crashed
+
+    # Workers are long-lived processes: drop connections that died or outlived CONN_MAX_AGE, as
+    # Django does around each request.
+    close_old_connections()
+    try:
+        generation_run(generation_id=generation_id)
+    except Exception:
+        logger.exception("Generation %s crashed", generation_id)
+        generation_run_crashed(generation_id=generation_id)
+        raise
+    finally:
+        close_old_connections()

@@ -1,0 +1,85 @@
+"""Assets and their immutable versions: every stored output image, traceable to its request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from brandkit.models.base import TimeStampedModel
+from projects.choices import ReviewStatus
+
+
+class Asset(TimeStampedModel):
+    """A piece of campaign imagery under review, made of versions.
+
+    `latest_version` and `approved_version` are updated by services in the same transaction as
+    the change that moves them.
+    """
+
+    campaign = models.ForeignKey(
+        "projects.Campaign", on_delete=models.PROTECT, related_name="assets"
+    )
+    title = models.CharField(max_length=200)
+    review_status = models.CharField(
+        max_length=24, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, db_index=True
+    )
+    latest_version = models.ForeignKey(
+        "projects.AssetVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_version = models.ForeignKey(
+        "projects.AssetVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:asset_detail", kwargs={"pk": self.pk})
+
+
+class AssetVersion(models.Model):
+    """One immutable version of an asset: an image stored by its sha256 and the generation (and
+    so the exact payload) that made it. Never updated or deleted; new work is a new version."""
+
+    asset = models.ForeignKey("projects.Asset", on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    generation = models.ForeignKey(
+        "projects.Generation", on_delete=models.PROTECT, related_name="versions"
+    )
+    output_index = models.PositiveSmallIntegerField(default=0)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    image = models.FileField(upload_to="outputs/", max_length=255)
+    image_sha256 = models.CharField(max_length=64, db_index=True)
+    content_type = models.CharField(max_length=32, default="image/jpeg")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    byte_size = models.PositiveIntegerField()
+    thumbnail = models.FileField(upload_to="thumbs/", max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["asset", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset", "number"], name="%(app_label)s_%(class)s_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["generation", "output_index"],
+                name="%(app_label)s_%(class)s_one_per_output",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} v{self.number}"

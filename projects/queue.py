@@ -1,0 +1,93 @@
+"""The enqueue facade: the only module that knows RQ.
+
+Jobs are sent after the current transaction commits, carry ids only, and have deterministic ids
+(`generation-<id>-<attempt>`) enqueued with `unique=True`, so sending the same attempt twice is a
+no-op. The database is the source of truth; RQ is transport, and the sweep in
+`projects.services.generation_sweep` re-sends anything RQ lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+from django.db import transaction
+from rq import Queue
+from rq.exceptions import DuplicateJobError
+
+logger = logging.getLogger(__name__)
+
+QUEUE_NAME = "default"
+# Finished jobs vanish at once: our state lives in the database, and a lingering finished job
+# would make a later re-send of the same id look like a duplicate.
+RESULT_TTL = 0
+FAILURE_TTL = 7 * 24 * 3600
+
+
+def redis_url() -> str:
+    return settings.RQ_QUEUES[QUEUE_NAME]["URL"]
+
+
+@lru_cache(maxsize=4)
+def _connection(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def get_connection() -> redis.Redis:
+    """The Redis connection for the queue (also used to coordinate provider rate limits)."""
+    return _connection(redis_url())
+
+
+def get_queue() -> Queue:
+    return Queue(QUEUE_NAME, connection=get_connection())
+
+
+def job_timeout_seconds() -> int:
+    return int(settings.RQ_QUEUES[QUEUE_NAME].get("DEFAULT_TIMEOUT", 900))
+
+
+def enqueue_after_commit(
+    func: Callable[..., object], *args: int, job_id: str, delay_seconds: float = 0.0
+) -> None:
+    """Run `func(*args)` on a worker once the current transaction commits (at once outside one).
+
+    With `BRANDKIT_QUEUE_MODE = "inline"` (some tests) an immediate job runs in-process on
+    commit, and a delayed one is left to the sweep, as a lost job would be.
+    """
+
+    def send() -> None:
+        if settings.BRANDKIT_QUEUE_MODE == "inline":
+            if delay_seconds <= 0:
+                func(*args)
+            return
+        try:
+            _send(func, args, job_id=job_id, delay_seconds=delay_seconds)
+        except DuplicateJobError:
+            pass  # this attempt is already queued or scheduled
+        except redis.RedisError:
+            # The row stays queued; the sweep re-sends it when Redis is back.
+            logger.exception("Could not enqueue %s; the sweep will retry it", job_id)
+
+    transaction.on_commit(send)
+
+
+def _send(
+    func: Callable[..., object], args: tuple[int, ...], *, job_id: str, delay_seconds: float
+) -> None:
+    queue = get_queue()
+    options = {
+        "job_id": job_id,
+        "unique": True,
+        "job_timeout": job_timeout_seconds(),
+        "result_ttl": RESULT_TTL,
+        "failure_ttl": FAILURE_TTL,
+    }
+    if delay_seconds > 0:
+        # Called from on_commit, so the schedule cannot precede the commit (django-rq #821).
+        queue.enqueue_in(timedelta(seconds=delay_seconds), func, *args, **options)
+    else:
+        queue.enqueue(func, *args, **options)

@@ -1,0 +1,287 @@
+"""Run a queued generation: claim it, call the provider with no transaction open, store the
+outputs, and finish (or schedule a retry) in one short transaction.
+
+    queued --claim (compare-and-set)--> running --provider call--> succeeded | partial | failed
+                                          └─ transient error, attempts left --> queued (later)
+
+A duplicated or re-delivered job finds nothing to claim and returns. A worker that dies while
+running leaves the row `running` past its deadline; `generation_sweeps` finds it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from projects.choices import AttemptOutcome, GenerationStatus
+from projects.jobs import generation_run_job
+from projects.models import Generation, GenerationAttempt
+from projects.payloads import estimate_cost, retry_delay_seconds
+from projects.providers import get_provider
+from projects.providers.base import ProviderError, ProviderErrorKind, ProviderResult
+from projects.providers.references import resolve_payload
+from projects.queue import enqueue_after_commit, get_connection, job_timeout_seconds
+from projects.ratelimit import ProviderLimiter, limits_for
+from projects.references import StoredReferences
+from projects.services.generation_requests import price_per_image
+from projects.services.outputs import StoredOutput, output_store, output_versions_create
+
+logger = logging.getLogger(__name__)
+S = GenerationStatus
+DEFER_MIN_SECONDS = 2.0
+
+
+def enqueue_generation(generation: Generation, *, delay_seconds: float = 0.0) -> None:
+    """Send the generation's next attempt to the workers once the transaction commits."""
+    job_id = f"generation-{generation.pk}-{generation.attempts + 1}"
+    if delay_seconds > 0:
+        # A deferral made from inside the running job must not collide with the job's own id
+        # (nor with another deferral); the claim's compare-and-set makes extra jobs harmless.
+        job_id += f"-later-{uuid.uuid4().hex[:12]}"
+    enqueue_after_commit(
+        generation_run_job, generation.pk, job_id=job_id, delay_seconds=delay_seconds
+    )
+
+
+@dataclass(frozen=True)
+class Claim:
+    generation: Generation
+    attempt: GenerationAttempt
+
+
+def generation_run(*, generation_id: int) -> None:
+    """Run one attempt of a queued generation; a no-op for anything not claimable."""
+    generation = Generation.objects.filter(pk=generation_id, status=S.QUEUED).first()
+    if generation is None:
+        return
+    now = timezone.now()
+    if generation.not_before and generation.not_before > now:
+        return  # an early duplicate; the scheduled job comes at not_before
+    limiter = ProviderLimiter(
+        get_connection(), provider=generation.provider, limits=limits_for(generation.provider)
+    )
+    # One lease per execution: a duplicate job must never release the slot of the real run.
+    lease_id = f"generation-{generation.pk}-{generation.attempts + 1}-{uuid.uuid4().hex[:8]}"
+    wait = limiter.try_acquire(
+        lease_id=lease_id, images=generation.expected_images, lease_seconds=job_timeout_seconds()
+    )
+    if wait > 0:
+        _defer(generation, wait)
+        return
+    try:
+        claim = _claim(generation_id)
+        if claim is not None:
+            _run_claimed(claim)
+    finally:
+        limiter.release(lease_id=lease_id)
+
+
+def _defer(generation: Generation, seconds: float) -> None:
+    """The provider's rate limit is reached: wait in the queue instead of drawing a 429.
+
+    A full concurrency limit answers with a short poll hint; spreading the deferrals (at least
+    2 s, jittered) keeps a burst of hundreds from cycling through the scheduler every second.
+    """
+    seconds = max(seconds, DEFER_MIN_SECONDS) + random.uniform(0, DEFER_MIN_SECONDS)  # noqa: S311
+    with transaction.atomic():
+        updated = Generation.objects.filter(pk=generation.pk, status=S.QUEUED).update(
+            not_before=timezone.now() + timedelta(seconds=seconds), updated_at=timezone.now()
+        )
+        if updated:
+            enqueue_generation(generation, delay_seconds=seconds)
+
+
+def _claim(generation_id: int) -> Claim | None:
+    """queued -> running with a compare-and-set: of two workers given the same job, one wins."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Generation.objects.filter(
+            Q(not_before__isnull=True) | Q(not_before__lte=now),
+            pk=generation_id,
+            status=S.QUEUED,
+            attempts__lt=F("max_attempts"),
+        ).update(
+            status=S.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=now,
+            deadline_at=now + timedelta(seconds=job_timeout_seconds() + 60),
+            not_before=None,
+            updated_at=now,
+        )
+        if not updated:
+            return None
+        generation = Generation.objects.select_related("campaign__brand").get(pk=generation_id)
+        attempt = GenerationAttempt.objects.create(
+            generation=generation,
+            number=generation.attempts,
+            started_at=now,
+            worker=os.environ.get("RQ_WORKER_ID", f"pid-{os.getpid()}"),
+        )
+    return Claim(generation=generation, attempt=attempt)
+
+
+def _run_claimed(claim: Claim) -> None:
+    generation = claim.generation
+    started = time.monotonic()
+    try:
+        result = _call_provider(generation)
+    except ProviderError as error:
+        _finish_with_error(claim, error)
+        return
+    seconds = time.monotonic() - started
+    stored = [output_store(image) for image in result.succeeded]
+    _finish_with_result(claim, result, stored, seconds)
+
+
+def _call_provider(generation: Generation) -> ProviderResult:
+    """The only step that talks to the provider; no transaction or row lock is open here."""
+    from brandkit.services.provider_credentials import provider_overrides
+
+    overrides = provider_overrides(brand=generation.campaign.brand, provider=generation.provider)
+    provider = get_provider(generation.provider, **overrides)
+    body = resolve_payload(generation.payload, StoredReferences())
+    return provider.submit(body)
+
+
+def _lock_own_run(claim: Claim) -> Generation | None:
+    """The row, locked, if it is still this attempt's run (not canceled or swept meanwhile)."""
+    generation = Generation.objects.select_for_update().get(pk=claim.generation.pk)
+    if generation.status != S.RUNNING or generation.attempts != claim.attempt.number:
+        GenerationAttempt.objects.filter(pk=claim.attempt.pk).update(
+            finished_at=timezone.now(),
+            outcome=AttemptOutcome.CANCELED
+            if generation.status == S.CANCELED
+            else AttemptOutcome.LOST,
+        )
+        return None
+    return generation
+
+
+def _finish_with_result(
+    claim: Claim, result: ProviderResult, stored: list[StoredOutput], seconds: float
+) -> None:
+    failed = [
+        {"index": image.index, "kind": image.error.kind.value, "message": image.error.message}
+        for image in result.failed
+        if image.error is not None
+    ]
+    status = (S.PARTIAL if failed else S.SUCCEEDED) if stored else S.FAILED
+    now = timezone.now()
+    with transaction.atomic():
+        generation = _lock_own_run(claim)
+        if generation is None:
+            return
+        output_versions_create(generation=generation, outputs=stored)
+        generation.status = status
+        generation.finished_at = now
+        generation.provider_seconds = seconds
+        generation.provider_request_id = result.request_id[:200]
+        generation.billed_images = result.billed_images
+        generation.cost = estimate_cost(
+            price_per_image=price_per_image(generation.provider), images=result.billed_images
+        )
+        generation.response = dict(result.raw)
+        generation.failed_outputs = failed
+        generation.error_kind = failed[0]["kind"] if status == S.FAILED and failed else ""
+        generation.error_message = _summary(failed, stored) if failed else ""
+        generation.save(
+            update_fields=[
+                "status",
+                "finished_at",
+                "provider_seconds",
+                "provider_request_id",
+                "billed_images",
+                "cost",
+                "response",
+                "failed_outputs",
+                "error_kind",
+                "error_message",
+                "updated_at",
+            ]
+        )
+        GenerationAttempt.objects.filter(pk=claim.attempt.pk).update(
+            finished_at=now,
+            outcome=AttemptOutcome(status.value) if status != S.FAILED else AttemptOutcome.FAILED,
+        )
+
+
+def _summary(failed: list[dict[str, object]], stored: list[StoredOutput]) -> str:
+    first = failed[0]["message"]
+    if stored:
+        return f"{len(failed)} of {len(failed) + len(stored)} images failed: {first}"
+    return str(first)
+
+
+def _finish_with_error(claim: Claim, error: ProviderError) -> None:
+    """Retry a transient failure later (a new attempt, never silent) or fail for good."""
+    now = timezone.now()
+    with transaction.atomic():
+        generation = _lock_own_run(claim)
+        if generation is None:
+            return
+        will_retry = error.is_retryable and generation.attempts < generation.max_attempts
+        generation.error_kind = error.kind.value
+        generation.error_code = error.code[:120]
+        generation.error_message = error.message
+        fields = ["status", "error_kind", "error_code", "error_message", "updated_at"]
+        if will_retry:
+            delay = retry_delay_seconds(
+                attempt=generation.attempts,
+                base=settings.GENERATION_RETRY_BASE_SECONDS,
+                cap=settings.GENERATION_RETRY_MAX_SECONDS,
+                retry_after=error.retry_after,
+            )
+            generation.status = S.QUEUED
+            generation.not_before = now + timedelta(seconds=delay)
+            fields.append("not_before")
+        else:
+            generation.status = S.FAILED
+            generation.finished_at = now
+            fields.append("finished_at")
+        generation.save(update_fields=fields)
+        GenerationAttempt.objects.filter(pk=claim.attempt.pk).update(
+            finished_at=now,
+            outcome=AttemptOutcome.RETRYING if will_retry else AttemptOutcome.FAILED,
+            error_kind=error.kind.value,
+            error_message=error.message,
+            may_have_billed=error.may_have_billed,
+        )
+        if will_retry:
+            enqueue_generation(generation, delay_seconds=delay)
+
+
+def generation_run_crashed(*, generation_id: int) -> None:
+    """An unexpected exception escaped a run: record it as failed, visibly, rather than leave the
+    row running until the sweep. The job edge logs the traceback and re-raises."""
+    now = timezone.now()
+    with transaction.atomic():
+        generation = (
+            Generation.objects.select_for_update()
+            .filter(pk=generation_id, status=S.RUNNING)
+            .first()
+        )
+        if generation is None:
+            return
+        generation.status = S.FAILED
+        generation.finished_at = now
+        generation.error_kind = ProviderErrorKind.UNAVAILABLE.value
+        generation.error_message = (
+            "Brandkit hit an internal error while running this generation; it was logged. "
+            "Retry it, and tell an admin if it happens again."
+        )
+        generation.save(
+            update_fields=["status", "finished_at", "error_kind", "error_message", "updated_at"]
+        )
+        GenerationAttempt.objects.filter(
+            generation=generation, number=generation.attempts, finished_at__isnull=True
+        ).update(finished_at=now, outcome=AttemptOutcome.FAILED, error_message="internal error")

@@ -1,0 +1,99 @@
+"""Find generations that nobody is working on and put them back in motion, visibly.
+
+Runs at worker start-up and at every worker maintenance (projects/worker.py), and from
+`manage.py sweep_generations`. It must not wait on RQ's own abandoned-job handling, which can
+take many minutes on an idle queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from projects.choices import AttemptOutcome, GenerationStatus
+from projects.models import Generation, GenerationAttempt
+from projects.services.generation_runs import enqueue_generation
+
+S = GenerationStatus
+LOST_MESSAGE = (
+    "The worker running this generation stopped before it finished; "
+    "the provider may have billed the attempt."
+)
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    requeued_lost: int = 0
+    failed_lost: int = 0
+    resent_queued: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.requeued_lost + self.failed_lost + self.resent_queued
+
+
+def generation_sweep(*, now: datetime | None = None) -> SweepReport:
+    """Re-queue (or fail, when out of attempts) runs past their deadline, and re-send queued
+    generations that have waited too long for a worker (RQ lost the job, or Redis was down)."""
+    now = now or timezone.now()
+    requeued = failed = 0
+    lost_ids = Generation.objects.filter(status=S.RUNNING, deadline_at__lt=now).values_list(
+        "pk", flat=True
+    )
+    for generation_id in list(lost_ids):
+        outcome = _recover_lost(generation_id, now)
+        requeued += outcome == S.QUEUED
+        failed += outcome == S.FAILED
+    stale_before = now - timedelta(seconds=settings.GENERATION_STALE_QUEUED_SECONDS)
+    stale = Generation.objects.filter(
+        Q(not_before__isnull=True) | Q(not_before__lte=now),
+        status=S.QUEUED,
+        updated_at__lt=stale_before,
+    )
+    resent = 0
+    with transaction.atomic():
+        for generation in stale:
+            # The job id is per attempt and unique in RQ: a job still queued is not duplicated.
+            enqueue_generation(generation)
+            resent += 1
+    return SweepReport(requeued_lost=requeued, failed_lost=failed, resent_queued=resent)
+
+
+def _recover_lost(generation_id: int, now: datetime) -> str | None:
+    with transaction.atomic():
+        generation = (
+            Generation.objects.select_for_update()
+            .filter(pk=generation_id, status=S.RUNNING, deadline_at__lt=now)
+            .first()
+        )
+        if generation is None:
+            return None
+        GenerationAttempt.objects.filter(
+            generation=generation, number=generation.attempts, finished_at__isnull=True
+        ).update(
+            finished_at=now,
+            outcome=AttemptOutcome.LOST,
+            error_message=LOST_MESSAGE,
+            may_have_billed=True,
+        )
+        generation.error_kind = "worker_lost"
+        generation.error_message = LOST_MESSAGE
+        if generation.attempts < generation.max_attempts:
+            generation.status = S.QUEUED
+            generation.not_before = None
+            generation.save(
+                update_fields=["status", "not_before", "error_kind", "error_message", "updated_at"]
+            )
+            enqueue_generation(generation)
+        else:
+            generation.status = S.FAILED
+            generation.finished_at = now
+            generation.save(
+                update_fields=["status", "finished_at", "error_kind", "error_message", "updated_at"]
+            )
+        return generation.status
