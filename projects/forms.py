@@ -1,0 +1,152 @@
+"""Forms of the campaign pages. They turn input into a GenerationInput; services do the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from brandkit.choices import ProviderName, VersionStatus
+from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
+from projects.choices import GenerationMode
+from projects.models import AssetVersion, Campaign
+from projects.providers.base import MAX_GROUP_IMAGES, InvalidSpec, parse_size
+from projects.services.generation_requests import MAX_VARIANTS, GenerationInput
+
+# Seedream 4.0's recommended sizes (seedream-api.md §1.2) plus the presets that let it choose.
+SIZE_CHOICES = [
+    ("2048x2048", "Square 1:1 — 2048×2048"),
+    ("2304x1728", "Landscape 4:3 — 2304×1728"),
+    ("1728x2304", "Portrait 3:4 — 1728×2304"),
+    ("2560x1440", "Wide 16:9 — 2560×1440"),
+    ("1440x2560", "Story 9:16 — 1440×2560"),
+    ("2496x1664", "Landscape 3:2 — 2496×1664"),
+    ("1664x2496", "Portrait 2:3 — 1664×2496"),
+    ("3024x1296", "Panorama 21:9 — 3024×1296"),
+    ("1K", "1K, model picks the shape"),
+    ("2K", "2K, model picks the shape"),
+    ("4K", "4K, model picks the shape"),
+]
+
+
+class ReferenceImageChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ReferenceImage) -> str:
+        return f"{obj.pack.name} v{obj.pack.version} #{obj.position + 1}"
+
+
+class GenerationForm(forms.Form):
+    """Ask for images inside a campaign: a template with its slots, or a free prompt."""
+
+    mode = forms.ChoiceField(choices=GenerationMode.choices, initial=GenerationMode.TEXT_TO_IMAGE)
+    poster_template = forms.ModelChoiceField(
+        queryset=PosterTemplate.objects.none(), required=False, empty_label="No template"
+    )
+    prompt = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="With a template, added after the template's prompt.",
+    )
+    reference_pack = forms.ModelChoiceField(
+        queryset=ReferencePack.objects.none(), required=False, empty_label="No pack"
+    )
+    reference_images = ReferenceImageChoiceField(
+        queryset=ReferenceImage.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Single images to add after the pack's (10 in all at most).",
+    )
+    source_version = forms.ModelChoiceField(
+        queryset=AssetVersion.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text="Edit mode: the version to change. Its image is sent first.",
+    )
+    size = forms.ChoiceField(choices=SIZE_CHOICES, initial="2048x2048")
+    group_size = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_GROUP_IMAGES,
+        initial=4,
+        help_text="Group mode: up to this many consistent images in one request.",
+    )
+    variants = forms.IntegerField(
+        min_value=1, max_value=MAX_VARIANTS, initial=1, help_text="Separate requests, each tracked."
+    )
+    provider = forms.ChoiceField(choices=ProviderName.choices)
+    watermark = forms.BooleanField(
+        required=False, initial=True, help_text="The provider's “AI generated” mark."
+    )
+    seed = forms.IntegerField(required=False, min_value=0, max_value=2_147_483_647)
+
+    def __init__(
+        self, *args: Any, campaign: Campaign, template: PosterTemplate | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        brand = campaign.brand
+        self.fields["poster_template"].queryset = PosterTemplate.objects.filter(
+            brand=brand, status=VersionStatus.PUBLISHED
+        )
+        self.fields["reference_pack"].queryset = ReferencePack.objects.filter(
+            brand=brand, status=VersionStatus.PUBLISHED
+        )
+        self.fields["reference_images"].queryset = ReferenceImage.objects.filter(
+            pack__brand=brand, pack__status=VersionStatus.PUBLISHED
+        ).select_related("pack")
+        self.fields["source_version"].queryset = AssetVersion.objects.filter(
+            asset__campaign=campaign
+        ).select_related("asset")
+        self.fields["provider"].initial = brand.default_provider
+        self.template = template
+        if template is not None:
+            self.fields["poster_template"].initial = template.pk
+            self.fields["reference_pack"].initial = template.default_reference_pack_id
+            for slot in template.text_slots.all():
+                self.fields[f"slot_{slot.key}"] = forms.CharField(
+                    label=slot.label,
+                    max_length=slot.max_characters,
+                    help_text=f"At most {slot.max_characters} characters.",
+                )
+
+    @property
+    def slot_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("slot_")]
+
+    def clean_size(self) -> str:
+        size = self.cleaned_data["size"]
+        try:
+            parse_size(size)
+        except InvalidSpec as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return size
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("mode") == GenerationMode.EDIT and not data.get("source_version"):
+            self.add_error("source_version", "Edit mode needs a version to edit.")
+        return data
+
+    def to_input(self) -> GenerationInput:
+        data = self.cleaned_data
+        template = data.get("poster_template")
+        pack = data.get("reference_pack")
+        source = data.get("source_version")
+        return GenerationInput(
+            campaign_id=self.campaign.pk,
+            mode=data["mode"],
+            prompt=data.get("prompt", ""),
+            poster_template_id=template.pk if template else None,
+            slot_values={
+                name.removeprefix("slot_"): value
+                for name, value in data.items()
+                if name.startswith("slot_")
+            },
+            reference_pack_id=pack.pk if pack else None,
+            reference_image_ids=tuple(image.pk for image in data.get("reference_images") or ()),
+            source_version_id=source.pk if source else None,
+            size=data["size"],
+            group_size=data["group_size"] if data["mode"] == GenerationMode.GROUP else 1,
+            variants=data["variants"],
+            provider=data["provider"],
+            watermark=data.get("watermark", False),
+            seed=data.get("seed"),
+        )

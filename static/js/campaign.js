@@ -1,0 +1,96 @@
+// Campaign page: live generation progress (polls the JSON endpoint while anything is queued or
+// running), and reloading the form when a template is picked so its slots appear.
+(function () {
+  "use strict";
+
+  var templateSelect = document.getElementById("id_poster_template");
+  if (templateSelect) {
+    templateSelect.addEventListener("change", function () {
+      var url = new URL(window.location.href);
+      if (templateSelect.value) { url.searchParams.set("template", templateSelect.value); }
+      else { url.searchParams.delete("template"); }
+      window.location.assign(url.toString());
+    });
+  }
+
+  var section = document.getElementById("progress");
+  if (!section) { return; }
+  var url = section.getAttribute("data-progress-url");
+  var rows = document.getElementById("generation-rows");
+  var POLL_MS = 2000;
+
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span.innerHTML;
+  }
+
+  function statusCell(row) {
+    var html = '<span class="badge status-' + text(row.status) + '">' + text(row.status_label) + "</span>" +
+      '<div class="bar small"><span style="width:' + Number(row.percent) + '%"></span></div>';
+    if (row.queue_position) { html += '<span class="meta">#' + Number(row.queue_position) + " in queue</span>"; }
+    if (row.attempts > 1) { html += '<span class="meta"> attempt ' + Number(row.attempts) + "</span>"; }
+    if (row.retry_at && row.status === "queued") { html += '<span class="meta"> retry at ' + text(new Date(row.retry_at).toLocaleTimeString()) + "</span>"; }
+    return html;
+  }
+
+  function update(data) {
+    data.generations.forEach(function (row) {
+      var tr = rows.querySelector('tr[data-generation="' + row.id + '"]');
+      if (!tr) { return; }
+      var cells = tr.children;
+      cells[1].innerHTML = statusCell(row);
+      if (row.error && !cells[2].querySelector(".error")) {
+        cells[2].insertAdjacentHTML("beforeend", '<p class="error">' + text(row.error) + "</p>");
+      }
+      cells[3].innerHTML = row.outputs.map(function (output, index) {
+        return '<a href="' + text(output.url) + '"><img src="' + text(output.thumbnail) +
+          '" alt="Output ' + (index + 1) + '" width="64" height="64"></a>';
+      }).join("");
+      tr.setAttribute("data-status", row.status);
+      if (!row.can_cancel) {
+        var cancel = cells[4].querySelector('form[action$="/cancel/"]');
+        if (cancel) { cancel.remove(); }
+      }
+    });
+    data.batches.forEach(function (batch) {
+      var box = document.querySelector('[data-batch="' + batch.id + '"]');
+      if (!box) { return; }
+      var bar = box.querySelector(".bar span");
+      if (bar) { bar.style.width = (batch.total ? Math.round(batch.finished * 100 / batch.total) : 0) + "%"; }
+      var meta = box.querySelector(".meta");
+      if (meta) { meta.textContent = batch.done + " done, " + batch.failed + " failed, " + batch.running + " running, " + batch.queued + " queued of " + batch.total; }
+    });
+    var budgetBar = document.getElementById("budget-bar");
+    if (budgetBar) { budgetBar.style.width = data.spend.percent_used + "%"; }
+    var budgetText = document.getElementById("budget-text");
+    if (budgetText) { budgetText.textContent = "$" + Number(data.spend.spent).toFixed(2) + " spent + $" + Number(data.spend.reserved).toFixed(2) + " reserved of $" + Number(data.spend.budget).toFixed(2); }
+  }
+
+  function refreshBoard() {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("asset-board");
+        var board = document.getElementById("asset-board");
+        if (fresh && board) { board.replaceWith(fresh); }
+      });
+  }
+
+  function anyActive() {
+    return rows.querySelector('tr[data-status="queued"], tr[data-status="running"]') !== null;
+  }
+
+  function poll() {
+    if (!anyActive()) { return; }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        update(data);
+        if (anyActive()) { window.setTimeout(poll, POLL_MS); } else { refreshBoard(); }
+      })
+      .catch(function () { window.setTimeout(poll, POLL_MS * 3); });
+  }
+
+  window.setTimeout(poll, POLL_MS);
+})();
