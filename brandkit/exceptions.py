@@ -29,3 +29,14 @@ class InvalidTemplate(BrandkitError):
 
 class NotPermitted(BrandkitError):
     """The user's role on the brand does not allow this."""
+
+
+class InvalidProviderCredential(BrandkitError):
+    """A brand's provider override that may not be stored (its message never holds the key).
+
+    `field` names the offending input (`base_url`, `api_key`, `provider`), for forms.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,4 +1,4 @@
-"""Admin for brands, with their palette, fonts, logos and members inline."""
+"""Admin for brands, with their palette, fonts, logos, members and provider overrides inline."""
 
 from __future__ import annotations
 
@@ -7,18 +7,34 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Model
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_post_parameters
 
-from brandkit.admin.forms import BrandFontForm, BrandLogoForm
+from brandkit.admin.forms import BrandFontForm, BrandLogoForm, BrandProviderCredentialForm
 from brandkit.admin.scoping import BrandScopedAdminMixin, BrandScopedInlineMixin, thumbnail_html
-from brandkit.models import Brand, BrandColor, BrandFont, BrandLogo, Membership
+from brandkit.models import (
+    Brand,
+    BrandColor,
+    BrandFont,
+    BrandLogo,
+    BrandProviderCredential,
+    Membership,
+)
+from brandkit.models.provider_credentials import HOSTED_PROVIDER_CHOICES
 from brandkit.services.brands import brand_create, brand_font_set, brand_logo_set
+from brandkit.services.provider_credentials import (
+    provider_credential_delete,
+    provider_credential_set,
+)
 from brandkit.thumbnails import thumbnail_url
 
 
 class BrandColorInline(BrandScopedInlineMixin, admin.TabularInline):
     model = BrandColor
+    # Inlines of the brand page: the parent object is the Brand itself.
+    parent_brand_path = "pk"
     extra = 0
     fields = ["swatch", "name", "hex", "role", "position"]
     readonly_fields = ["swatch"]
@@ -38,6 +54,7 @@ class BrandColorInline(BrandScopedInlineMixin, admin.TabularInline):
 
 class BrandFontInline(BrandScopedInlineMixin, admin.TabularInline):
     model = BrandFont
+    parent_brand_path = "pk"
     form = BrandFontForm
     extra = 0
     fields = ["role", "family", "style", "upload", "sha256"]
@@ -46,6 +63,7 @@ class BrandFontInline(BrandScopedInlineMixin, admin.TabularInline):
 
 class BrandLogoInline(BrandScopedInlineMixin, admin.TabularInline):
     model = BrandLogo
+    parent_brand_path = "pk"
     form = BrandLogoForm
     extra = 0
     fields = ["preview", "variant", "upload", "width", "height"]
@@ -61,8 +79,31 @@ class BrandLogoInline(BrandScopedInlineMixin, admin.TabularInline):
         )
 
 
+class BrandProviderCredentialInline(BrandScopedInlineMixin, admin.TabularInline):
+    """The brand's own base URL, API key and model per hosted provider (blank: the environment's).
+
+    The key field is write-only; saving goes through `provider_credential_set` (see save_formset).
+    """
+
+    model = BrandProviderCredential
+    form = BrandProviderCredentialForm
+    extra = 0
+    max_num = len(HOSTED_PROVIDER_CHOICES)
+    # The parent object here is the Brand itself.
+    parent_brand_path = "pk"
+    fields = ["provider", "base_url", "model", "api_key", "stored_key"]
+    readonly_fields = ["stored_key"]
+    verbose_name = "provider override"
+    verbose_name_plural = "provider overrides (blank fields use the environment's settings)"
+
+    @admin.display(description="Stored key")
+    def stored_key(self, obj: BrandProviderCredential) -> str:
+        return obj.masked_key or "—"
+
+
 class MembershipInline(BrandScopedInlineMixin, admin.TabularInline):
     model = Membership
+    parent_brand_path = "pk"
     extra = 0
     fields = ["user", "role"]
     autocomplete_fields: list[str] = []
@@ -75,7 +116,13 @@ class BrandAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "default_provider"]
     search_fields = ["name", "slug", "guidelines"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [BrandColorInline, BrandFontInline, BrandLogoInline, MembershipInline]
+    inlines = [
+        BrandColorInline,
+        BrandFontInline,
+        BrandLogoInline,
+        MembershipInline,
+        BrandProviderCredentialInline,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status"]}),
         ("Guidelines", {"fields": ["guidelines", "voice"]}),
@@ -99,6 +146,18 @@ class BrandAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
             for color in obj.colors.all()
         )
         return format_html("{}", format_html(swatches)) if swatches else "—"
+
+    # The form carries provider API keys (provider_credentials-N-api_key): keep every POST value
+    # out of error reports.
+    @method_decorator(sensitive_post_parameters())
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Any staff user may start a brand; they become its admin (see save_model).
@@ -133,17 +192,60 @@ class BrandAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
                     brand=brand, variant=f.cleaned_data["variant"], data=data
                 ),
             )
+        elif formset.model is BrandProviderCredential:
+            self._save_provider_credentials(brand, formset)
         else:
             super().save_formset(request, form, formset, change)
 
     @staticmethod
     def _save_uploads(formset: BaseInlineFormSet, store: Any) -> None:
-        """Deleted rows go; rows with a new file go through the brand services."""
+        """Deleted rows go; rows with a new file go through the brand services.
+
+        Fills `new_objects`/`changed_objects`/`deleted_objects` as `formset.save()` would: the
+        admin's change message reads them.
+        """
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if inline_form in formset.deleted_forms:
                 if inline_form.instance.pk:
                     inline_form.instance.delete()
+                    formset.deleted_objects.append(inline_form.instance)
                 continue
             data = inline_form.cleaned_data.get("upload") if inline_form.has_changed() else None
             if data:
-                store(inline_form, data)
+                is_new = inline_form.instance.pk is None
+                stored = store(inline_form, data)
+                if is_new:
+                    formset.new_objects.append(stored)
+                else:
+                    formset.changed_objects.append((stored, ["upload"]))
+
+    @staticmethod
+    def _save_provider_credentials(brand: Brand, formset: BaseInlineFormSet) -> None:
+        """Each changed row goes through provider_credential_set; a blank key keeps the stored one.
+
+        The change message is built from `new_objects`/`changed_objects`/`deleted_objects`, which
+        `formset.save()` would set; they name fields only, never the key.
+        """
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if inline_form in formset.deleted_forms:
+                if instance.pk:
+                    provider_credential_delete(credential=instance)
+                    formset.deleted_objects.append(instance)
+                continue
+            if not inline_form.has_changed():
+                continue
+            data = inline_form.cleaned_data
+            credential = provider_credential_set(
+                brand=brand,
+                provider=data["provider"],
+                api_key=data.get("api_key") or None,
+                base_url=data.get("base_url") or "",
+                model=data.get("model") or "",
+            )
+            if instance.pk:
+                formset.changed_objects.append((credential, inline_form.changed_data))
+            else:
+                formset.new_objects.append(credential)

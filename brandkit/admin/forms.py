@@ -12,9 +12,18 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from brandkit.exceptions import InvalidProviderCredential, InvalidTemplate
 from brandkit.fonts import FontRejected, validate_font_upload
-from brandkit.images import ImageRejected, validate_image_upload
-from brandkit.models import BrandFont, BrandLogo, ReferenceImage
+from brandkit.images import ImageRejected, ValidatedImage, validate_image_upload
+from brandkit.models import (
+    MAX_IMAGES_PER_PACK,
+    BrandFont,
+    BrandLogo,
+    BrandProviderCredential,
+    ReferenceImage,
+)
+from brandkit.services.poster_templates import prompt_variables
+from brandkit.services.provider_credentials import provider_credential_clean
 
 
 def read_upload(upload: UploadedFile, *, max_bytes: int) -> bytes:
@@ -73,13 +82,52 @@ class ReferenceImageForm(UploadFormMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.validated_image: ValidatedImage | None = None
         if self.instance.pk is not None:
             self.fields["order"].initial = self.instance.position
 
     def validate_upload(self, data: bytes) -> None:
-        validate_image_upload(
+        self.validated_image = validate_image_upload(
             data, max_bytes=settings.MAX_UPLOAD_BYTES, max_pixels=settings.MAX_UPLOAD_PIXELS
         )
+
+
+class ReferenceImageFormSet(forms.BaseInlineFormSet):
+    """The checks one row cannot make alone, so they are form errors rather than service errors
+    after part of the save: the pack's image limit and the same image twice."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if not getattr(form, "cleaned_data", {}).get("DELETE")
+            and (form.instance.pk is not None or form.validated_image is not None)
+        ]
+        if len(kept) > MAX_IMAGES_PER_PACK:
+            raise forms.ValidationError(
+                f"A reference pack holds at most {MAX_IMAGES_PER_PACK} images, the most "
+                "Seedream 4.0 takes in one request; remove one first."
+            )
+        seen = {form.instance.sha256 for form in kept if form.instance.pk is not None}
+        for form in kept:
+            if form.instance.pk is None and form.validated_image is not None:
+                if form.validated_image.sha256 in seen:
+                    form.add_error("upload", "This image is already in the pack.")
+                seen.add(form.validated_image.sha256)
+
+
+class PosterTemplateForm(forms.ModelForm):
+    """Refuses a prompt with malformed `{slot}` braces next to the field; saving it would make the
+    service raise (on add) or store a prompt that can never be published (on change)."""
+
+    def clean_prompt_template(self) -> str:
+        prompt_template = self.cleaned_data["prompt_template"]
+        try:
+            prompt_variables(prompt_template)
+        except InvalidTemplate as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return prompt_template
 
 
 class BrandLogoForm(UploadFormMixin):
@@ -110,3 +158,48 @@ class BrandFontForm(UploadFormMixin):
 
     def validate_upload(self, data: bytes) -> None:
         validate_font_upload(data, max_bytes=settings.MAX_FONT_BYTES)
+
+
+class BrandProviderCredentialForm(forms.ModelForm):
+    """A brand's override of one hosted provider. The API key is write-only: it is never rendered
+    back (the page shows only its last characters), and leaving it blank keeps the stored key.
+    The checks are the service's (`provider_credential_clean`), shown next to the fields."""
+
+    base_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="https:// only. Blank: the provider's configured base URL.",
+    )
+    api_key = forms.CharField(
+        label="API key",
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Write-only. Blank keeps the stored key (or, without one, the environment's).",
+    )
+
+    class Meta:
+        model = BrandProviderCredential
+        fields = ["provider", "base_url", "model"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # A key entered for one provider must never become another provider's key.
+            self.fields["provider"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        if "provider" not in cleaned_data or "base_url" not in cleaned_data:
+            return cleaned_data  # the field errors say enough
+        try:
+            provider_credential_clean(
+                stored=self.instance if self.instance.pk is not None else None,
+                provider=cleaned_data["provider"],
+                api_key=cleaned_data.get("api_key"),
+                base_url=cleaned_data["base_url"],
+                model=cleaned_data.get("model") or "",
+            )
+        except InvalidProviderCredential as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return cleaned_data

@@ -1,5 +1,6 @@
 from brandkit.models.brands import Brand, BrandColor, BrandFont, BrandLogo, Membership
 from brandkit.models.poster_templates import PosterTemplate, TemplateTextSlot
+from brandkit.models.provider_credentials import BrandProviderCredential
 from brandkit.models.reference_packs import MAX_IMAGES_PER_PACK, ReferenceImage, ReferencePack
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "BrandColor",
     "BrandFont",
     "BrandLogo",
+    "BrandProviderCredential",
     "Membership",
     "PosterTemplate",
     "ReferenceImage",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from brandkit.choices import BrandStatus, MembershipRole, VersionStatus
 from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
 from brandkit.selectors import brand_role
+from brandkit.services.provider_credentials import provider_overrides
 from projects.choices import GENERATION_ACTIVE, GenerationMode, GenerationStatus
 from projects.exceptions import BudgetExceeded, GenerationRefused
 from projects.models import AssetVersion, Campaign, Generation, GenerationBatch
@@ -175,12 +176,7 @@ def _provider_for(generation_input: GenerationInput, campaign: Campaign) -> tupl
     name = generation_input.provider or campaign.brand.default_provider
     if name not in PROVIDER_NAMES:
         raise GenerationRefused(f"Unknown provider {name!r}.", field="provider")
-    try:
-        from brandkit.services.provider_credentials import provider_overrides
-
-        overrides = provider_overrides(brand=campaign.brand, provider=name)
-    except ImportError:  # pragma: no cover - credentials arrive with their own module
-        overrides = {}
+    overrides = provider_overrides(brand=campaign.brand, provider=name)
     try:
         return name, get_provider(name, **overrides)
     except ImproperlyConfigured as exc:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from brandkit.services.provider_credentials import provider_overrides
 from projects.choices import AttemptOutcome, GenerationStatus
 from projects.jobs import generation_run_job
 from projects.models import Generation, GenerationAttempt
@@ -145,8 +146,6 @@ def _run_claimed(claim: Claim) -> None:
 
 def _call_provider(generation: Generation) -> ProviderResult:
     """The only step that talks to the provider; no transaction or row lock is open here."""
-    from brandkit.services.provider_credentials import provider_overrides
-
     overrides = provider_overrides(brand=generation.campaign.brand, provider=generation.provider)
     provider = get_provider(generation.provider, **overrides)
     body = resolve_payload(generation.payload, StoredReferences())
