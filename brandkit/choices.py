@@ -81,3 +81,26 @@ class ProviderName(models.TextChoices):
     ARK = "ark", "BytePlus ModelArk"
     FAL = "fal", "fal.ai"
     OPENAI = "openai", "OpenAI-compatible aggregator"
+
+
+class AuditVerb(models.TextChoices):
+    """Every state change worth a line in the audit log."""
+
+    GENERATION_QUEUED = "generation_queued", "Generation queued"
+    GENERATION_SUCCEEDED = "generation_succeeded", "Generation succeeded"
+    GENERATION_PARTIAL = "generation_partial", "Generation partially succeeded"
+    GENERATION_FAILED = "generation_failed", "Generation failed"
+    GENERATION_RETRYING = "generation_retrying", "Generation will retry"
+    GENERATION_CANCELED = "generation_canceled", "Generation canceled"
+    GENERATION_REQUEUED = "generation_requeued", "Generation queued again"
+    SUBMITTED = "submitted", "Submitted for review"
+    STEP_APPROVED = "step_approved", "Review step approved"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
+    LOCKED = "locked", "Version locked"
+    REPRODUCED = "reproduced", "Reproduction queued"
+    PACK_PUBLISHED = "pack_published", "Reference pack published"
+    PACK_ARCHIVED = "pack_archived", "Reference pack archived"
+    TEMPLATE_PUBLISHED = "template_published", "Poster template published"
+    TEMPLATE_ARCHIVED = "template_archived", "Poster template archived"

@@ -282,3 +282,5 @@ GENERATION_RETRY_MAX_SECONDS = env_int("GENERATION_RETRY_MAX_SECONDS", default=3
 GENERATION_STALE_QUEUED_SECONDS = env_int("GENERATION_STALE_QUEUED_SECONDS", default=120)
 # Worker maintenance (and with it the sweep) runs at least this often.
 WORKER_MAINTENANCE_SECONDS = env_int("WORKER_MAINTENANCE_SECONDS", default=30)
+# Links in notification emails start with this.
+BRANDKIT_PUBLIC_URL = env_str("BRANDKIT_PUBLIC_URL", default="http://127.0.0.1:8000")

@@ -15,3 +15,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEFAULT_IMAGE_PROVIDER = "local"
+# WhiteNoise warns when STATIC_ROOT does not exist; tests never collect static files.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="brandkit-test-static-"))

@@ -68,3 +68,28 @@ class ReviewStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+
+
+R = ReviewStatus
+# Submitting a version (first time, after changes were requested, after a rejection, or new work
+# on an approved asset) puts the asset in review; decisions move it on.
+REVIEW_TRANSITIONS: dict[str, set[str]] = {
+    R.DRAFT: {R.IN_REVIEW},
+    R.IN_REVIEW: {R.IN_REVIEW, R.APPROVED, R.CHANGES_REQUESTED, R.REJECTED},
+    R.CHANGES_REQUESTED: {R.IN_REVIEW},
+    R.REJECTED: {R.IN_REVIEW},
+    R.APPROVED: {R.IN_REVIEW},
+}
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+    REJECT = "reject", "Reject"
+
+
+DECISION_OUTCOME = {
+    Decision.REQUEST_CHANGES: ReviewStatus.CHANGES_REQUESTED,
+    Decision.REJECT: ReviewStatus.REJECTED,
+}
+DECISIONS_NEEDING_COMMENT = frozenset({Decision.REQUEST_CHANGES, Decision.REJECT})

@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from brandkit.admin.scoping import BrandScopedInlineMixin
+from brandkit.admin.forms import PosterTemplateForm
+from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedInlineMixin
 from brandkit.admin.versioned import VersionedAdminMixin
 from brandkit.models import PosterTemplate, TemplateTextSlot
 from brandkit.services.poster_templates import (
@@ -51,8 +52,9 @@ class TemplateTextSlotInline(BrandScopedInlineMixin, admin.TabularInline):
 
 @admin.register(PosterTemplate)
 class PosterTemplateAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    form = PosterTemplateForm
     list_display = ["name", "version", "status", "brand", "canvas", "text_rendering", "updated_at"]
-    list_filter = ["brand", "status", "text_rendering"]
+    list_filter = [BRAND_LIST_FILTER, "status", "text_rendering"]
     search_fields = ["name", "description", "prompt_template"]
     ordering = ["brand__name", "name", "-version"]
     inlines = [TemplateTextSlotInline]
@@ -75,7 +77,9 @@ class PosterTemplateAdmin(VersionedAdminMixin, admin.ModelAdmin):
     publish_service = staticmethod(
         lambda template, user: poster_template_publish(template=template, user=user)
     )
-    archive_service = staticmethod(lambda template: poster_template_archive(template=template))
+    archive_service = staticmethod(
+        lambda template, user: poster_template_archive(template=template, user=user)
+    )
     new_version_service = staticmethod(
         lambda template: poster_template_new_version(template=template)
     )

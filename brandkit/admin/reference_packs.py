@@ -10,8 +10,8 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
-from brandkit.admin.forms import ReferenceImageForm
-from brandkit.admin.scoping import BrandScopedInlineMixin, thumbnail_html
+from brandkit.admin.forms import ReferenceImageForm, ReferenceImageFormSet
+from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedInlineMixin, thumbnail_html
 from brandkit.admin.versioned import VersionedAdminMixin
 from brandkit.models import MAX_IMAGES_PER_PACK, ReferenceImage, ReferencePack
 from brandkit.services.reference_packs import (
@@ -29,6 +29,7 @@ from brandkit.thumbnails import thumbnail_url
 class ReferenceImageInline(BrandScopedInlineMixin, admin.TabularInline):
     model = ReferenceImage
     form = ReferenceImageForm
+    formset = ReferenceImageFormSet
     brand_path = "pack__brand"
     extra = 1
     max_num = MAX_IMAGES_PER_PACK
@@ -55,7 +56,7 @@ class ReferenceImageInline(BrandScopedInlineMixin, admin.TabularInline):
 @admin.register(ReferencePack)
 class ReferencePackAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "version", "status", "brand", "purpose", "image_count", "strip"]
-    list_filter = ["brand", "status", "purpose"]
+    list_filter = [BRAND_LIST_FILTER, "status", "purpose"]
     search_fields = ["name", "description", "images__caption"]
     ordering = ["brand__name", "name", "-version"]
     inlines = [ReferenceImageInline]
@@ -63,7 +64,7 @@ class ReferencePackAdmin(VersionedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["version", "status", "published_at"]
 
     publish_service = staticmethod(lambda pack, user: reference_pack_publish(pack=pack, user=user))
-    archive_service = staticmethod(lambda pack: reference_pack_archive(pack=pack))
+    archive_service = staticmethod(lambda pack, user: reference_pack_archive(pack=pack, user=user))
     new_version_service = staticmethod(lambda pack: reference_pack_new_version(pack=pack))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -114,7 +115,10 @@ class ReferencePackAdmin(VersionedAdminMixin, admin.ModelAdmin):
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
+        """Every row goes through the pack services. Fills `new_objects`/`changed_objects`/
+        `deleted_objects` as `formset.save()` would: the admin's change message reads them."""
         pack: ReferencePack = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         wanted: list[tuple[int, int, int]] = []  # (requested position, form order, image id)
         for order, inline_form in enumerate(formset.forms):
             if not inline_form.has_changed() and inline_form.instance.pk is None:
@@ -122,6 +126,7 @@ class ReferencePackAdmin(VersionedAdminMixin, admin.ModelAdmin):
             if inline_form in formset.deleted_forms:
                 if inline_form.instance.pk:
                     reference_pack_remove_image(image=inline_form.instance)
+                    formset.deleted_objects.append(inline_form.instance)
                 continue
             image = inline_form.instance
             data = inline_form.cleaned_data.get("upload")
@@ -129,9 +134,12 @@ class ReferencePackAdmin(VersionedAdminMixin, admin.ModelAdmin):
                 image = reference_pack_add_image(
                     pack=pack, data=data, caption=inline_form.cleaned_data.get("caption", "")
                 )
-            elif "caption" in inline_form.changed_data:
-                image.caption = inline_form.cleaned_data["caption"]
-                image.save(update_fields=["caption"])
+                formset.new_objects.append(image)
+            elif inline_form.changed_data:
+                if "caption" in inline_form.changed_data:
+                    image.caption = inline_form.cleaned_data["caption"]
+                    image.save(update_fields=["caption"])
+                formset.changed_objects.append((image, inline_form.changed_data))
             requested = inline_form.cleaned_data.get("order")
             wanted.append((image.position if requested is None else requested, order, image.pk))
         if wanted:

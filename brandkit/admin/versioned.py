@@ -19,7 +19,7 @@ from brandkit.exceptions import BrandkitError
 class VersionedAdminMixin(BrandScopedAdminMixin):
     """Drafts are edited in place; published and archived versions are read-only.
 
-    Subclasses name their services: `publish_service(obj, user)`, `archive_service(obj)`,
+    Subclasses name their services: `publish_service(obj, user)`, `archive_service(obj, user)`,
     `new_version_service(obj)`.
     """
 
@@ -93,4 +93,4 @@ class VersionedAdminMixin(BrandScopedAdminMixin):
     @admin.action(description="Archive selected published versions")
     def archive_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            self._run(request, lambda obj=obj: self.archive_service(obj), "archived")
+            self._run(request, lambda obj=obj: self.archive_service(obj, request.user), "archived")

@@ -1,3 +1,4 @@
+from brandkit.models.audit import AuditEvent
 from brandkit.models.brands import Brand, BrandColor, BrandFont, BrandLogo, Membership
 from brandkit.models.poster_templates import PosterTemplate, TemplateTextSlot
 from brandkit.models.provider_credentials import BrandProviderCredential
@@ -5,6 +6,7 @@ from brandkit.models.reference_packs import MAX_IMAGES_PER_PACK, ReferenceImage,
 
 __all__ = [
     "MAX_IMAGES_PER_PACK",
+    "AuditEvent",
     "Brand",
     "BrandColor",
     "BrandFont",

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from brandkit.choices import VersionStatus
+from brandkit.choices import AuditVerb, VersionStatus
 from brandkit.exceptions import InvalidTemplate
 from brandkit.models import Brand, PosterTemplate, TemplateTextSlot
+from brandkit.services.audit import audit_record
 from brandkit.services.versioning import ensure_editable, ensure_transition, next_version_number
 
 if TYPE_CHECKING:
@@ -154,15 +155,31 @@ def poster_template_publish(*, template: PosterTemplate, user: AbstractBaseUser)
     template.published_at = timezone.now()
     template.published_by = user
     template.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    audit_record(
+        brand_id=template.brand_id,
+        verb=AuditVerb.TEMPLATE_PUBLISHED,
+        subject=template,
+        actor=user,
+        data={"version": template.version},
+    )
     return template
 
 
 @transaction.atomic
-def poster_template_archive(*, template: PosterTemplate) -> PosterTemplate:
+def poster_template_archive(
+    *, template: PosterTemplate, user: AbstractBaseUser | None = None
+) -> PosterTemplate:
     template = PosterTemplate.objects.select_for_update().get(pk=template.pk)
     ensure_transition(template, VersionStatus.ARCHIVED)
     template.status = VersionStatus.ARCHIVED
     template.save(update_fields=["status", "updated_at"])
+    audit_record(
+        brand_id=template.brand_id,
+        verb=AuditVerb.TEMPLATE_ARCHIVED,
+        subject=template,
+        actor=user,
+        data={"version": template.version},
+    )
     return template
 
 

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from brandkit.choices import PackPurpose, VersionStatus
+from brandkit.choices import AuditVerb, PackPurpose, VersionStatus
 from brandkit.exceptions import InvalidTransition, PackFull
 from brandkit.images import validate_image_upload
 from brandkit.models import MAX_IMAGES_PER_PACK, Brand, ReferenceImage, ReferencePack
+from brandkit.services.audit import audit_record
 from brandkit.services.versioning import ensure_editable, ensure_transition, next_version_number
 from brandkit.storage import store_content_addressed
 
@@ -125,15 +126,31 @@ def reference_pack_publish(*, pack: ReferencePack, user: AbstractBaseUser) -> Re
     pack.published_at = timezone.now()
     pack.published_by = user
     pack.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    audit_record(
+        brand_id=pack.brand_id,
+        verb=AuditVerb.PACK_PUBLISHED,
+        subject=pack,
+        actor=user,
+        data={"version": pack.version, "images": pack.images.count()},
+    )
     return pack
 
 
 @transaction.atomic
-def reference_pack_archive(*, pack: ReferencePack) -> ReferencePack:
+def reference_pack_archive(
+    *, pack: ReferencePack, user: AbstractBaseUser | None = None
+) -> ReferencePack:
     pack = ReferencePack.objects.select_for_update().get(pk=pack.pk)
     ensure_transition(pack, VersionStatus.ARCHIVED)
     pack.status = VersionStatus.ARCHIVED
     pack.save(update_fields=["status", "updated_at"])
+    audit_record(
+        brand_id=pack.brand_id,
+        verb=AuditVerb.PACK_ARCHIVED,
+        subject=pack,
+        actor=user,
+        data={"version": pack.version},
+    )
     return pack
 
 

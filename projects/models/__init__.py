@@ -1,12 +1,18 @@
+from projects.models.approvals import ApprovalStep, Review
 from projects.models.campaigns import Campaign
 from projects.models.generations import Generation, GenerationAttempt, GenerationBatch
-from projects.models.outputs import Asset, AssetVersion
+from projects.models.outputs import Asset, AssetVersion, ImmutableVersionError
+from projects.models.reproductions import Reproduction
 
 __all__ = [
+    "ApprovalStep",
     "Asset",
     "AssetVersion",
     "Campaign",
     "Generation",
     "GenerationAttempt",
     "GenerationBatch",
+    "ImmutableVersionError",
+    "Reproduction",
+    "Review",
 ]

@@ -33,6 +33,16 @@ class Asset(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The review in progress: which version, which round, which step of the brand's chain.
+    submitted_version = models.ForeignKey(
+        "projects.AssetVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    review_round = models.PositiveIntegerField(default=0)
+    current_step = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -44,9 +54,22 @@ class Asset(TimeStampedModel):
         return reverse("projects:asset_detail", kwargs={"pk": self.pk})
 
 
+class AssetVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise ImmutableVersionError("Asset versions are immutable; make a new version instead.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableVersionError("Asset versions are never deleted.")
+
+
+class ImmutableVersionError(Exception):
+    """Something tried to change or delete an asset version."""
+
+
 class AssetVersion(models.Model):
     """One immutable version of an asset: an image stored by its sha256 and the generation (and
-    so the exact payload) that made it. Never updated or deleted; new work is a new version."""
+    so the exact payload) that made it. Never updated or deleted; new work is a new version.
+    The ORM refuses updates and deletes, and a database trigger refuses UPDATE as well."""
 
     asset = models.ForeignKey("projects.Asset", on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -69,6 +92,8 @@ class AssetVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AssetVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["asset", "number"]
         constraints = [
@@ -83,3 +108,12 @@ class AssetVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset} v{self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A guard, not business logic: versions are written once, by output_versions_create.
+        if not self._state.adding:
+            raise ImmutableVersionError(f"{self} is immutable; make a new version instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ImmutableVersionError(f"{self} is never deleted.")

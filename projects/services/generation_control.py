@@ -9,12 +9,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from brandkit.choices import MembershipRole
+from brandkit.choices import AuditVerb, MembershipRole
 from brandkit.selectors import brand_role
 from projects.choices import GENERATION_TRANSITIONS, GenerationStatus
 from projects.exceptions import GenerationRefused, InvalidTransition
 from projects.models import Campaign, Generation, GenerationBatch
-from projects.services.generation_requests import campaign_committed_spend
+from projects.services.generation_requests import audit_generation, campaign_committed_spend
 from projects.services.generation_runs import enqueue_generation
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ def generation_cancel(*, generation: Generation, user: AbstractBaseUser) -> Gene
         locked.status = S.CANCELED
         locked.finished_at = timezone.now()
         locked.save(update_fields=["status", "finished_at", "updated_at"])
+        audit_generation(locked, AuditVerb.GENERATION_CANCELED, actor=user)
     return locked
 
 
@@ -62,6 +63,7 @@ def generation_retry(*, generation: Generation, user: AbstractBaseUser) -> Gener
             updated_at=timezone.now(),
         )
         locked.refresh_from_db()
+        audit_generation(locked, AuditVerb.GENERATION_REQUEUED, actor=user)
         enqueue_generation(locked)
     return locked
 

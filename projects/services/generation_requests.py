@@ -16,9 +16,10 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from brandkit.choices import BrandStatus, MembershipRole, VersionStatus
+from brandkit.choices import AuditVerb, BrandStatus, MembershipRole, VersionStatus
 from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
 from brandkit.selectors import brand_role
+from brandkit.services.audit import audit_record
 from brandkit.services.provider_credentials import provider_overrides
 from projects.choices import GENERATION_ACTIVE, GenerationMode, GenerationStatus
 from projects.exceptions import BudgetExceeded, GenerationRefused
@@ -273,6 +274,25 @@ def generation_request(
         ]
 
 
+def audit_generation(
+    generation: Generation, verb: AuditVerb, *, actor: AbstractBaseUser | None = None
+) -> None:
+    """One audit line for a generation state change; call inside the change's transaction."""
+    audit_record(
+        brand_id=generation.campaign.brand_id,
+        verb=verb,
+        subject=generation,
+        actor=actor,
+        campaign_id=generation.campaign_id,
+        data={
+            "provider": generation.provider,
+            "attempts": generation.attempts,
+            "status": generation.status,
+            "error": generation.error_message[:500],
+        },
+    )
+
+
 def _create_generation(
     *,
     campaign: Campaign,
@@ -318,5 +338,6 @@ def _create_generation(
     )
     generation.full_clean()
     generation.save()
+    audit_generation(generation, AuditVerb.GENERATION_QUEUED, actor=user)
     enqueue_generation(generation)
     return generation

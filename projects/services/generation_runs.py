@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from brandkit.choices import AuditVerb
 from brandkit.services.provider_credentials import provider_overrides
 from projects.choices import AttemptOutcome, GenerationStatus
 from projects.jobs import generation_run_job
@@ -34,11 +35,17 @@ from projects.providers.references import resolve_payload
 from projects.queue import enqueue_after_commit, get_connection, job_timeout_seconds
 from projects.ratelimit import ProviderLimiter, limits_for
 from projects.references import StoredReferences
-from projects.services.generation_requests import price_per_image
+from projects.services.generation_requests import audit_generation, price_per_image
 from projects.services.outputs import StoredOutput, output_store, output_versions_create
+from projects.services.reproductions import reproduction_complete
 
 logger = logging.getLogger(__name__)
 S = GenerationStatus
+FINISH_VERBS = {
+    S.SUCCEEDED: AuditVerb.GENERATION_SUCCEEDED,
+    S.PARTIAL: AuditVerb.GENERATION_PARTIAL,
+    S.FAILED: AuditVerb.GENERATION_FAILED,
+}
 DEFER_MIN_SECONDS = 2.0
 
 
@@ -180,7 +187,10 @@ def _finish_with_result(
         generation = _lock_own_run(claim)
         if generation is None:
             return
-        output_versions_create(generation=generation, outputs=stored)
+        if generation.is_reproduction:
+            reproduction_complete(generation=generation, outputs=stored)
+        else:
+            output_versions_create(generation=generation, outputs=stored)
         generation.status = status
         generation.finished_at = now
         generation.provider_seconds = seconds
@@ -192,6 +202,8 @@ def _finish_with_result(
         generation.response = dict(result.raw)
         generation.failed_outputs = failed
         generation.error_kind = failed[0]["kind"] if status == S.FAILED and failed else ""
+        # A retried generation carries its last error until now; none of it describes this result.
+        generation.error_code = ""
         generation.error_message = _summary(failed, stored) if failed else ""
         generation.save(
             update_fields=[
@@ -204,6 +216,7 @@ def _finish_with_result(
                 "response",
                 "failed_outputs",
                 "error_kind",
+                "error_code",
                 "error_message",
                 "updated_at",
             ]
@@ -212,6 +225,7 @@ def _finish_with_result(
             finished_at=now,
             outcome=AttemptOutcome(status.value) if status != S.FAILED else AttemptOutcome.FAILED,
         )
+        audit_generation(generation, FINISH_VERBS[status])
 
 
 def _summary(failed: list[dict[str, object]], stored: list[StoredOutput]) -> str:
@@ -255,6 +269,10 @@ def _finish_with_error(claim: Claim, error: ProviderError) -> None:
             error_message=error.message,
             may_have_billed=error.may_have_billed,
         )
+        audit_generation(
+            generation,
+            AuditVerb.GENERATION_RETRYING if will_retry else AuditVerb.GENERATION_FAILED,
+        )
         if will_retry:
             enqueue_generation(generation, delay_seconds=delay)
 
@@ -284,3 +302,4 @@ def generation_run_crashed(*, generation_id: int) -> None:
         GenerationAttempt.objects.filter(
             generation=generation, number=generation.attempts, finished_at__isnull=True
         ).update(finished_at=now, outcome=AttemptOutcome.FAILED, error_message="internal error")
+        audit_generation(generation, AuditVerb.GENERATION_FAILED)

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from brandkit.choices import AuditVerb
 from projects.choices import AttemptOutcome, GenerationStatus
 from projects.models import Generation, GenerationAttempt
+from projects.services.generation_requests import audit_generation
 from projects.services.generation_runs import enqueue_generation
 
 S = GenerationStatus
@@ -89,6 +91,7 @@ def _recover_lost(generation_id: int, now: datetime) -> str | None:
             generation.save(
                 update_fields=["status", "not_before", "error_kind", "error_message", "updated_at"]
             )
+            audit_generation(generation, AuditVerb.GENERATION_REQUEUED)
             enqueue_generation(generation)
         else:
             generation.status = S.FAILED
@@ -96,4 +99,5 @@ def _recover_lost(generation_id: int, now: datetime) -> str | None:
             generation.save(
                 update_fields=["status", "finished_at", "error_kind", "error_message", "updated_at"]
             )
+            audit_generation(generation, AuditVerb.GENERATION_FAILED)
         return generation.status

@@ -21,7 +21,7 @@ from PIL import Image
 from brandkit.images import make_thumbnail
 from brandkit.storage import store_content_addressed
 from brandkit.thumbnails import thumbnail_name
-from projects.models import Asset, AssetVersion, Generation
+from projects.models import Asset, AssetVersion, Generation, Reproduction
 
 if TYPE_CHECKING:
     from projects.providers.base import OutputImage
@@ -117,7 +117,9 @@ def output_orphans_delete(*, older_than: timedelta = timedelta(hours=1)) -> list
     """Delete output files (and their thumbnails) that no version references, once they are old
     enough that no finishing generation can still be about to reference them."""
     cutoff = timezone.now() - older_than
-    referenced = set(AssetVersion.objects.values_list("image", flat=True))
+    referenced = set(AssetVersion.objects.values_list("image", flat=True)) | set(
+        Reproduction.objects.exclude(output_image="").values_list("output_image", flat=True)
+    )
     deleted: list[str] = []
     try:
         shards, _files = default_storage.listdir(OUTPUTS_FOLDER)

@@ -1,0 +1,66 @@
+"""Review workflow: a brand's approval steps and the decisions taken on exact versions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from projects.choices import Decision
+
+
+class ApprovalStep(models.Model):
+    """One step of a brand's approval chain ("Brand review", then "Legal"), in order.
+
+    `reviewers` is the group that decides at this step; empty means every reviewer and admin of
+    the brand. A brand without steps has one implicit step of that kind.
+    """
+
+    brand = models.ForeignKey(
+        "brandkit.Brand", on_delete=models.CASCADE, related_name="approval_steps"
+    )
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=80)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="approval_steps"
+    )
+
+    class Meta:
+        ordering = ["brand", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "position"], name="%(app_label)s_%(class)s_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand}: {self.position + 1}. {self.name}"
+
+
+class Review(models.Model):
+    """One decision on one exact version, at one step of one review round. Never changed."""
+
+    asset = models.ForeignKey("projects.Asset", on_delete=models.PROTECT, related_name="reviews")
+    version = models.ForeignKey(
+        "projects.AssetVersion", on_delete=models.PROTECT, related_name="reviews"
+    )
+    round = models.PositiveIntegerField()
+    step_position = models.PositiveSmallIntegerField(default=0)
+    step_name = models.CharField(max_length=80, default="Review")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["asset", "decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset", "round", "step_position"],
+                name="%(app_label)s_%(class)s_one_decision_per_step",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} on {self.version} by {self.decided_by}"
