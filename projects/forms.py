@@ -8,7 +8,7 @@ from django import forms
 
 from brandkit.choices import ProviderName, VersionStatus
 from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
-from projects.choices import GenerationMode
+from projects.choices import Decision, GenerationMode
 from projects.models import AssetVersion, Campaign
 from projects.providers.base import MAX_GROUP_IMAGES, InvalidSpec, parse_size
 from projects.services.generation_requests import MAX_VARIANTS, GenerationInput
@@ -150,3 +150,38 @@ class GenerationForm(forms.Form):
             watermark=data.get("watermark", False),
             seed=data.get("seed"),
         )
+
+
+class SubmitForm(forms.Form):
+    """Submit one version of an asset for review."""
+
+    version = forms.ModelChoiceField(queryset=AssetVersion.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, asset: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = asset.versions.order_by("-number")
+        self.fields["version"].initial = asset.latest_version_id
+        self.fields["version"].label_from_instance = lambda version: f"Version {version.number}"
+
+
+class DecisionForm(forms.Form):
+    """A reviewer's decision on the version shown (its id travels with the form)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Required to request changes or reject.",
+    )
+
+
+class EditFromVersionForm(forms.Form):
+    """Iterate: a new edit-mode generation with this version as its first reference."""
+
+    instruction = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="What to change, e.g. “make the background warmer, keep the bottle”.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

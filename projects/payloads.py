@@ -90,3 +90,63 @@ def retry_delay_seconds(
     if retry_after is not None:
         delay = max(delay, float(retry_after))
     return delay
+
+
+@dataclass(frozen=True)
+class PayloadChange:
+    field: str
+    before: str
+    after: str
+
+
+DIFF_FIELDS = ("model", "prompt", "size", "seed", "watermark", "response_format")
+
+
+def _references_of(payload: Mapping[str, object]) -> list[str]:
+    value = payload.get("image", payload.get("image_urls", []))
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def payload_diff(
+    before: Mapping[str, object], after: Mapping[str, object], *, providers: tuple[str, str]
+) -> list[PayloadChange]:
+    """What differs between two stored payloads, in words a reviewer reads: prompt, references
+    (by position), size, seed, provider and model, group size."""
+    changes: list[PayloadChange] = []
+    if providers[0] != providers[1]:
+        changes.append(PayloadChange("provider", providers[0], providers[1]))
+    for name in DIFF_FIELDS:
+        if before.get(name) != after.get(name):
+            changes.append(PayloadChange(name, _shown(before.get(name)), _shown(after.get(name))))
+    refs_before, refs_after = _references_of(before), _references_of(after)
+    if refs_before != refs_after:
+        changes.append(
+            PayloadChange(
+                "references",
+                _shown_refs(refs_before),
+                _shown_refs(refs_after),
+            )
+        )
+    groups = [_group_size(before), _group_size(after)]
+    if groups[0] != groups[1]:
+        changes.append(PayloadChange("group size", str(groups[0]), str(groups[1])))
+    return changes
+
+
+def _shown(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+def _shown_refs(references: list[str]) -> str:
+    if not references:
+        return "none"
+    return ", ".join(ref.removeprefix("sha256:")[:10] for ref in references)
+
+
+def _group_size(payload: Mapping[str, object]) -> int:
+    options = payload.get("sequential_image_generation_options")
+    if isinstance(options, dict):
+        return int(options.get("max_images", 1))
+    return int(payload.get("max_images", 1) or 1)  # type: ignore[call-overload]

@@ -2,18 +2,30 @@
 
 from django.urls import path
 
-from projects import views
+from projects.views import assets, audit, campaigns, reviews
 
 app_name = "projects"
 urlpatterns = [
-    path("campaigns/", views.campaign_list, name="campaign_list"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
-    path("campaigns/<int:pk>/progress.json", views.campaign_progress, name="campaign_progress"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/progress.json", campaigns.campaign_progress, name="campaign_progress"),
     path(
         "generations/<int:pk>/<str:action>/",
-        views.generation_control,
+        campaigns.generation_control,
         name="generation_control",
     ),
-    path("batches/<int:pk>/<str:action>/", views.batch_control, name="batch_control"),
-    path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
+    path("batches/<int:pk>/<str:action>/", campaigns.batch_control, name="batch_control"),
+    path("assets/<int:pk>/", assets.asset_detail, name="asset_detail"),
+    path("assets/<int:pk>/submit/", assets.asset_submit, name="asset_submit"),
+    path("assets/<int:pk>/decide/", assets.asset_decide, name="asset_decide"),
+    path("assets/<int:pk>/edit/", assets.asset_edit, name="asset_edit"),
+    path("assets/<int:pk>/compare/", assets.asset_compare, name="asset_compare"),
+    path(
+        "assets/<int:pk>/versions/<int:number>/reproduce/",
+        assets.version_reproduce,
+        name="version_reproduce",
+    ),
+    path("reviews/", reviews.review_inbox_page, name="review_inbox"),
+    path("brands/<slug:slug>/audit/", audit.audit_log, name="audit_log"),
+    path("brands/<slug:slug>/audit.csv", audit.audit_log_csv, name="audit_log_csv"),
 ]

@@ -35,7 +35,18 @@ class ReferenceImageInline(BrandScopedInlineMixin, admin.TabularInline):
     max_num = MAX_IMAGES_PER_PACK
     ordering = ["position"]
     fields = ["preview", "order", "upload", "caption", "width", "height", "format", "sha256"]
-    readonly_fields = ["preview", "width", "height", "format", "sha256"]
+    readonly_fields = ["preview", "position", "width", "height", "format", "short_sha256"]
+    frozen_fields = ["preview", "position", "caption", "width", "height", "format", "short_sha256"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A published pack shows what it holds; the upload and order inputs would only say None.
+        if obj is not None and not obj.is_editable:
+            return self.frozen_fields
+        return [name if name != "sha256" else "short_sha256" for name in self.fields]
+
+    @admin.display(description="sha256")
+    def short_sha256(self, obj: ReferenceImage) -> str:
+        return f"{obj.sha256[:12]}…" if obj.sha256 else "—"
 
     @admin.display(description="Image")
     def preview(self, obj: ReferenceImage) -> str:

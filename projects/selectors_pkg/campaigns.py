@@ -1,0 +1,147 @@
+"""Reads of the campaign app, in a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from brandkit.selectors import brand_list_for_user
+from projects.choices import GENERATION_ACTIVE, GenerationStatus
+from projects.models import Asset, AssetVersion, Campaign, Generation, GenerationBatch
+
+if TYPE_CHECKING:
+    from brandkit.selectors import AnyUser
+
+S = GenerationStatus
+RECENT_GENERATIONS = 50
+
+
+def campaign_list_for_user(*, user: AnyUser) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(brand__in=brand_list_for_user(user=user)).select_related(
+        "brand", "owner"
+    )
+
+
+def campaign_get_for_user(*, pk: int, user: AnyUser) -> Campaign:
+    """Raises Campaign.DoesNotExist for campaigns of brands the user is not a member of."""
+    return campaign_list_for_user(user=user).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class Spend:
+    spent: Decimal
+    reserved: Decimal
+    budget: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.spent - self.reserved
+
+    @property
+    def percent_used(self) -> int:
+        if not self.budget:
+            return 100 if self.spent or self.reserved else 0
+        return min(100, round((self.spent + self.reserved) * 100 / self.budget))
+
+
+def campaign_spend(*, campaign: Campaign) -> Spend:
+    totals = Generation.objects.filter(campaign=campaign).aggregate(
+        spent=Sum("cost", filter=~Q(status__in=GENERATION_ACTIVE)),
+        reserved=Sum("estimated_cost", filter=Q(status__in=GENERATION_ACTIVE)),
+    )
+    return Spend(
+        spent=totals["spent"] or Decimal("0"),
+        reserved=totals["reserved"] or Decimal("0"),
+        budget=campaign.budget,
+    )
+
+
+def campaign_assets(*, campaign: Campaign) -> QuerySet[Asset]:
+    """The asset board: each asset with its latest version and how many versions it has."""
+    return (
+        Asset.objects.filter(campaign=campaign)
+        .select_related("latest_version")
+        .annotate(version_count=Count("versions"))
+        .order_by("-created_at")
+    )
+
+
+def campaign_generations(*, campaign: Campaign) -> list[Generation]:
+    return list(
+        Generation.objects.filter(campaign=campaign)
+        .select_related("requested_by", "batch")
+        .prefetch_related(Prefetch("versions"))
+        .order_by("-created_at")[:RECENT_GENERATIONS]
+    )
+
+
+def queue_positions(generations: list[Generation]) -> dict[int, int]:
+    """1-based position of each queued generation among all queued work, oldest first, in one
+    query: the workers take jobs in that order."""
+    queued = [g for g in generations if g.status == S.QUEUED and g.queued_at]
+    if not queued:
+        return {}
+    oldest = min(g.queued_at for g in queued)
+    ahead = list(
+        Generation.objects.filter(status=S.QUEUED, queued_at__gte=oldest)
+        .order_by("queued_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    earlier = Generation.objects.filter(status=S.QUEUED, queued_at__lt=oldest).count()
+    index = {pk: earlier + position + 1 for position, pk in enumerate(ahead)}
+    return {g.pk: index[g.pk] for g in queued if g.pk in index}
+
+
+def batch_progress(*, campaign: Campaign) -> list[dict[str, Any]]:
+    """Per batch: how many generations are in each state, for the batch progress bars."""
+    rows = (
+        GenerationBatch.objects.filter(campaign=campaign)
+        .annotate(
+            total=Count("generations"),
+            done=Count("generations", filter=Q(generations__status__in=[S.SUCCEEDED, S.PARTIAL])),
+            failed=Count("generations", filter=Q(generations__status=S.FAILED)),
+            canceled=Count("generations", filter=Q(generations__status=S.CANCELED)),
+            running=Count("generations", filter=Q(generations__status=S.RUNNING)),
+            queued=Count("generations", filter=Q(generations__status=S.QUEUED)),
+        )
+        .order_by("-created_at")[:10]
+    )
+    return [
+        {
+            "id": batch.pk,
+            "label": batch.label,
+            "total": batch.total,
+            "done": batch.done,
+            "failed": batch.failed,
+            "canceled": batch.canceled,
+            "running": batch.running,
+            "queued": batch.queued,
+            "finished": batch.done + batch.failed + batch.canceled,
+        }
+        for batch in rows
+    ]
+
+
+def asset_get_for_user(*, pk: int, user: AnyUser) -> Asset:
+    """The asset with its versions and their generations; 404 outside the user's brands."""
+    asset = (
+        Asset.objects.filter(campaign__brand__in=brand_list_for_user(user=user))
+        .select_related("campaign__brand", "latest_version", "approved_version")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=AssetVersion.objects.select_related("generation", "parent").order_by(
+                    "number"
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if asset is None:
+        raise Http404("No such asset.")
+    return asset

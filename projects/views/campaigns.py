@@ -1,0 +1,166 @@
+"""Campaign pages: the board, the generation form, live progress, and generation controls."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from brandkit.choices import MembershipRole
+from brandkit.models import PosterTemplate
+from brandkit.selectors import brand_role
+from projects.exceptions import GenerationRefused, ProjectsError
+from projects.forms import GenerationForm
+from projects.models import Campaign, Generation, GenerationBatch
+from projects.presenters import generation_progress_rows
+from projects.selectors import (
+    batch_progress,
+    campaign_assets,
+    campaign_generations,
+    campaign_get_for_user,
+    campaign_list_for_user,
+    campaign_spend,
+)
+from projects.services.generation_control import (
+    batch_cancel_remaining,
+    batch_retry_failed,
+    generation_cancel,
+    generation_retry,
+)
+from projects.services.generation_requests import generation_request
+
+GENERATOR_ROLES = {MembershipRole.ADMIN, MembershipRole.MARKETER}
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = campaign_list_for_user(user=request.user).order_by("brand__name", "-created_at")
+    return render(request, "projects/campaign_list.html", {"campaigns": campaigns})
+
+
+def _campaign_or_404(request: HttpRequest, pk: int) -> Campaign:
+    try:
+        return campaign_get_for_user(pk=pk, user=request.user)
+    except Campaign.DoesNotExist as exc:
+        raise Http404("No such campaign.") from exc
+
+
+def _selected_template(request: HttpRequest, campaign: Campaign) -> PosterTemplate | None:
+    template_id = request.POST.get("poster_template") or request.GET.get("template")
+    if not template_id or not str(template_id).isdigit():
+        return None
+    return (
+        PosterTemplate.objects.filter(pk=template_id, brand=campaign.brand)
+        .prefetch_related("text_slots")
+        .first()
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_or_404(request, pk)
+    role = brand_role(user=request.user, brand=campaign.brand)
+    can_generate = role in GENERATOR_ROLES
+    form = None
+    if can_generate:
+        template = _selected_template(request, campaign)
+        form = GenerationForm(request.POST or None, campaign=campaign, template=template)
+        if request.method == "POST" and form.is_valid():
+            try:
+                generations = generation_request(
+                    generation_input=form.to_input(), user=request.user
+                )
+            except GenerationRefused as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                count = len(generations)
+                messages.success(request, f"Queued {count} generation{'s' * (count != 1)}.")
+                return redirect(campaign.get_absolute_url() + "#progress")
+    generations = campaign_generations(campaign=campaign)
+    context = {
+        "campaign": campaign,
+        "role": role,
+        "can_generate": can_generate,
+        "form": form,
+        "spend": campaign_spend(campaign=campaign),
+        "assets": campaign_assets(campaign=campaign),
+        "progress": generation_progress_rows(generations),
+        "batches": batch_progress(campaign=campaign),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/campaign_detail.html", context, status=status)
+
+
+@login_required
+def campaign_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """Live progress of the campaign's recent generations and batches, polled by the page."""
+    campaign = _campaign_or_404(request, pk)
+    generations = campaign_generations(campaign=campaign)
+    spend = campaign_spend(campaign=campaign)
+    return JsonResponse(
+        {
+            "generations": generation_progress_rows(generations),
+            "batches": batch_progress(campaign=campaign),
+            "spend": {
+                "spent": str(spend.spent),
+                "reserved": str(spend.reserved),
+                "budget": str(spend.budget),
+                "percent_used": spend.percent_used,
+            },
+        }
+    )
+
+
+def _control(request: HttpRequest, campaign: Campaign, action: object, done: str) -> HttpResponse:
+    try:
+        action()  # type: ignore[operator]
+    except ProjectsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(campaign.get_absolute_url() + "#progress")
+
+
+@login_required
+@require_POST
+def generation_control(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    generation = get_object_or_404(Generation.objects.select_related("campaign__brand"), pk=pk)
+    campaign = _campaign_or_404(request, generation.campaign_id)
+    actions = {
+        "cancel": (
+            lambda: generation_cancel(generation=generation, user=request.user),
+            "Canceled.",
+        ),
+        "retry": (
+            lambda: generation_retry(generation=generation, user=request.user),
+            "Queued again.",
+        ),
+    }
+    if action not in actions:
+        raise Http404("No such action.")
+    call, done = actions[action]
+    return _control(request, campaign, call, done)
+
+
+@login_required
+@require_POST
+def batch_control(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    batch = get_object_or_404(GenerationBatch, pk=pk)
+    campaign = _campaign_or_404(request, batch.campaign_id)
+    if action == "cancel":
+        return _control(
+            request,
+            campaign,
+            lambda: batch_cancel_remaining(batch=batch, user=request.user),
+            "Canceled the rest of the batch.",
+        )
+    if action == "retry":
+        return _control(
+            request,
+            campaign,
+            lambda: batch_retry_failed(batch=batch, user=request.user),
+            "Queued the failed generations again.",
+        )
+    raise Http404("No such action.")
