@@ -24,6 +24,7 @@ class InvalidTransition(ProjectsError):
     """A state change the transition table does not allow."""
 
     def __init__(self, current: str, target: str, *, what: str = "generation") -> None:
-        super().__init__(f"A {what} that is {current} cannot become {target}.")
+        article = "An" if what[:1].lower() in "aeiou" else "A"
+        super().__init__(f"{article} {what} that is {current} cannot become {target}.")
         self.current = current
         self.target = target

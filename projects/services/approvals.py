@@ -57,19 +57,28 @@ class StepInfo:
 
 
 def approval_step(*, brand_id: int, position: int) -> StepInfo:
-    """The brand's step at `position`; one implicit "Brand review" step when none are set."""
+    """The brand's step at `position`; one implicit "Brand review" step when none are set.
+
+    A chain shortened in the admin while an asset waited at a later step leaves that asset past
+    the end: it gets the implicit last step, open to any reviewer (as the inbox shows it).
+    """
     steps = list(ApprovalStep.objects.filter(brand_id=brand_id).prefetch_related("reviewers"))
     if not steps:
         return StepInfo(0, DEFAULT_STEP_NAME, None, is_last=True)
+    if position >= len(steps):
+        return StepInfo(position, DEFAULT_STEP_NAME, None, is_last=True)
     step = steps[position]
     reviewer_ids = frozenset(user.pk for user in step.reviewers.all()) or None
     return StepInfo(position, step.name, reviewer_ids, is_last=position == len(steps) - 1)
 
 
-def step_reviewers(*, brand_id: int, step: StepInfo) -> list[AbstractBaseUser]:
-    memberships = Membership.objects.filter(
-        brand_id=brand_id, role__in=REVIEWER_ROLES
-    ).select_related("user")
+def step_reviewers(*, asset: Asset, step: StepInfo) -> list[AbstractBaseUser]:
+    """Who decides on the asset at `step`: never whoever made or submitted it."""
+    memberships = (
+        Membership.objects.filter(brand_id=asset.campaign.brand_id, role__in=REVIEWER_ROLES)
+        .exclude(user_id__in=_makers(asset))
+        .select_related("user")
+    )
     users = [m.user for m in memberships]
     if step.reviewer_ids is not None:
         users = [user for user in users if user.pk in step.reviewer_ids]
@@ -127,8 +136,10 @@ def approval_submit(*, asset: Asset, version: AssetVersion, user: AbstractBaseUs
             data={"version": version.number, "round": asset.review_round},
         )
         step = approval_step(brand_id=brand.pk, position=0)
-        reviewers = step_reviewers(brand_id=brand.pk, step=step)
-        transaction.on_commit(lambda: notify_reviewers(asset=asset, step=step, users=reviewers))
+        reviewers = step_reviewers(asset=asset, step=step)
+        transaction.on_commit(
+            lambda: notify_reviewers(asset=asset, step=step, users=reviewers), robust=True
+        )
     return asset
 
 
@@ -153,8 +164,9 @@ def approval_decide(
         brand = asset.campaign.brand
         _check_reviewer(asset, user)
         if asset.review_status != ReviewStatus.IN_REVIEW:
+            outcome = DECISION_OUTCOME.get(decision, ReviewStatus.APPROVED)
             raise InvalidTransition(
-                asset.get_review_status_display().lower(), decision.label.lower(), what="asset"
+                asset.get_review_status_display().lower(), outcome.label.lower(), what="asset"
             )
         if asset.submitted_version_id != version.pk:
             raise StaleVersion(
@@ -203,19 +215,24 @@ def approval_decide(
             )
         if verb == AuditVerb.STEP_APPROVED:
             next_step = approval_step(brand_id=brand.pk, position=asset.current_step)
-            reviewers = step_reviewers(brand_id=brand.pk, step=next_step)
+            reviewers = step_reviewers(asset=asset, step=next_step)
             transaction.on_commit(
-                lambda: notify_reviewers(asset=asset, step=next_step, users=reviewers)
+                lambda: notify_reviewers(asset=asset, step=next_step, users=reviewers),
+                robust=True,
             )
         else:
-            transaction.on_commit(lambda: notify_decision(review=review))
+            transaction.on_commit(lambda: notify_decision(review=review), robust=True)
     return review
+
+
+def _makers(asset: Asset) -> set[int]:
+    return {asset.created_by_id, asset.submitted_by_id} - {None}
 
 
 def _check_reviewer(asset: Asset, user: AbstractBaseUser) -> None:
     if brand_role(user=user, brand=asset.campaign.brand) not in REVIEWER_ROLES:
         raise NotAllowed("Only reviewers and admins of this brand can decide.")
-    if user.pk in (asset.created_by_id, asset.submitted_by_id):
+    if user.pk in _makers(asset):
         raise NotAllowed("You made or submitted this asset, so someone else must review it.")
 
 

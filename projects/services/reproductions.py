@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -57,7 +58,8 @@ def reproduction_request(*, version: AssetVersion, user: AbstractBaseUser) -> Re
             payload_sha256=original.payload_sha256,
             expected_images=original.expected_images,
             status=GenerationStatus.QUEUED,
-            max_attempts=original.max_attempts,
+            # A fresh run: the original's attempts (and any retries a person granted) were its own.
+            max_attempts=settings.GENERATION_MAX_ATTEMPTS,
             estimated_cost=original.estimated_cost,
             queued_at=timezone.now(),
             requested_by=user,
