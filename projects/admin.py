@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
-from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedAdminMixin
+from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedAdminMixin, administered_brand_ids
+from brandkit.selectors import brand_role
 from projects.models import Campaign
+from projects.services.campaigns import CAMPAIGN_CREATOR_ROLES
+
+
+class CampaignAdminForm(forms.ModelForm):
+    """Holds the admin to the rule `campaign_create` enforces: the owner is a marketer or admin
+    of the campaign's brand."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        brand, owner = cleaned_data.get("brand"), cleaned_data.get("owner")
+        if brand and owner and brand_role(user=owner, brand=brand) not in CAMPAIGN_CREATOR_ROLES:
+            self.add_error("owner", f"{owner} is not a marketer or admin of {brand}.")
+        return cleaned_data
 
 
 @admin.register(Campaign)
 class CampaignAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
+    form = CampaignAdminForm
     list_display = ["name", "brand", "status", "owner", "budget", "due_date", "created_at"]
     list_filter = [BRAND_LIST_FILTER, "status"]
     search_fields = ["name", "brief"]
@@ -20,3 +37,16 @@ class CampaignAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("brand", "owner")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "owner" and not request.user.is_superuser:
+            # Owners come from the admin's own brands; every user would list other brands' people.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(
+                    brand_memberships__brand_id__in=administered_brand_ids(request),
+                    brand_memberships__role__in=CAMPAIGN_CREATOR_ROLES,
+                )
+                .distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -21,6 +21,9 @@ SCOPED_FOREIGN_KEYS: dict[type[Model], str] = {
     ReferencePack: "brand_id__in",
     PosterTemplate: "brand_id__in",
 }
+# The default related filter lists every brand in the sidebar; this one lists only the brands of
+# rows the user can already see (it asks the scoped get_queryset).
+BRAND_LIST_FILTER = ("brand", admin.RelatedOnlyFieldListFilter)
 
 
 def administered_brand_ids(request: HttpRequest) -> set[int]:

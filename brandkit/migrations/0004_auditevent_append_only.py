@@ -11,7 +11,9 @@ def create_trigger(apps, schema_editor):
         schema_editor.execute(
             "CREATE OR REPLACE FUNCTION brandkit_refuse_update() RETURNS trigger AS $$ "
             "BEGIN RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME; END; "
-            "$$ LANGUAGE plpgsql;"
+            "$$ LANGUAGE plpgsql;",
+            # No parameters: psycopg would otherwise read plpgsql's '%' as a placeholder.
+            params=None,
         )
         schema_editor.execute(
             f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE ON {TABLE} "
