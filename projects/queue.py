@@ -8,6 +8,7 @@ no-op. The database is the source of truth; RQ is transport, and the sweep in
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,7 +18,8 @@ import redis
 from django.conf import settings
 from django.db import transaction
 from rq import Queue
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,10 @@ QUEUE_NAME = "default"
 # would make a later re-send of the same id look like a duplicate.
 RESULT_TTL = 0
 FAILURE_TTL = 7 * 24 * 3600
+# A job in one of these states never runs again, so re-sending its id may replace it.
+DEAD_JOB_STATUSES = frozenset(
+    {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED}
+)
 
 
 def redis_url() -> str:
@@ -65,14 +71,28 @@ def enqueue_after_commit(
                 func(*args)
             return
         try:
-            _send(func, args, job_id=job_id, delay_seconds=delay_seconds)
-        except DuplicateJobError:
-            pass  # this attempt is already queued or scheduled
+            _send_unless_pending(func, args, job_id=job_id, delay_seconds=delay_seconds)
         except redis.RedisError:
             # The row stays queued; the sweep re-sends it when Redis is back.
             logger.exception("Could not enqueue %s; the sweep will retry it", job_id)
 
     transaction.on_commit(send)
+
+
+def _send_unless_pending(
+    func: Callable[..., object], args: tuple[int, ...], *, job_id: str, delay_seconds: float
+) -> None:
+    """Send the job, unless a job with its id is still queued, scheduled or running."""
+    try:
+        _send(func, args, job_id=job_id, delay_seconds=delay_seconds)
+    except DuplicateJobError:
+        # Usually this attempt is still queued or scheduled: nothing to do. But a job that failed
+        # before it claimed the row (Redis or the database blinked) keeps its id for FAILURE_TTL
+        # and would block every re-send by the sweep for that long, so it is replaced.
+        if not _delete_dead_job(job_id):
+            return
+        with contextlib.suppress(DuplicateJobError):  # another sender took the freed id first
+            _send(func, args, job_id=job_id, delay_seconds=delay_seconds)
 
 
 def _send(
@@ -91,3 +111,15 @@ def _send(
         queue.enqueue_in(timedelta(seconds=delay_seconds), func, *args, **options)
     else:
         queue.enqueue(func, *args, **options)
+
+
+def _delete_dead_job(job_id: str) -> bool:
+    """Delete the job `job_id` if it will never run again; True when the id is free now."""
+    try:
+        job = Job.fetch(job_id, connection=get_connection())
+    except NoSuchJobError:
+        return True
+    if job.get_status(refresh=False) not in DEAD_JOB_STATUSES:
+        return False
+    job.delete()
+    return True

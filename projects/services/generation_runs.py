@@ -161,7 +161,13 @@ def _call_provider(generation: Generation) -> ProviderResult:
 
 def _lock_own_run(claim: Claim) -> Generation | None:
     """The row, locked, if it is still this attempt's run (not canceled or swept meanwhile)."""
-    generation = Generation.objects.select_for_update().get(pk=claim.generation.pk)
+    # The campaign comes in the same query (the audit line needs its brand); only the generation
+    # row is locked.
+    generation = (
+        Generation.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=claim.generation.pk)
+    )
     if generation.status != S.RUNNING or generation.attempts != claim.attempt.number:
         GenerationAttempt.objects.filter(pk=claim.attempt.pk).update(
             finished_at=timezone.now(),

@@ -66,5 +66,10 @@ def work_queue(*, max_jobs: int | None = None) -> None:
     from projects.queue import get_connection, get_queue
     from projects.worker import BrandkitWorker
 
-    worker = BrandkitWorker([get_queue()], connection=get_connection())
+    class BurstWorker(BrandkitWorker):
+        def subscribe(self) -> None:
+            """No stop-job channel: a burst run takes no commands, and joining the idle pubsub
+            thread costs a second per run."""
+
+    worker = BurstWorker([get_queue()], connection=get_connection())
     worker.work(burst=True, max_jobs=max_jobs, with_scheduler=False)
