@@ -36,7 +36,12 @@ from projects.queue import enqueue_after_commit, get_connection, job_timeout_sec
 from projects.ratelimit import ProviderLimiter, limits_for
 from projects.references import StoredReferences
 from projects.services.generation_requests import audit_generation, price_per_image
-from projects.services.outputs import StoredOutput, output_store, output_versions_create
+from projects.services.outputs import (
+    StoredOutput,
+    output_restore_missing,
+    output_store,
+    output_versions_create,
+)
 from projects.services.reproductions import reproduction_complete
 
 logger = logging.getLogger(__name__)
@@ -61,6 +66,11 @@ def enqueue_generation(generation: Generation, *, delay_seconds: float = 0.0) ->
     )
 
 
+def worker_identity() -> str:
+    """Names the process running an attempt, so a crash report fails only its own attempt."""
+    return f"{os.environ.get('RQ_WORKER_ID', 'worker')}-pid{os.getpid()}"
+
+
 @dataclass(frozen=True)
 class Claim:
     generation: Generation
@@ -75,6 +85,12 @@ def generation_run(*, generation_id: int) -> None:
     now = timezone.now()
     if generation.not_before and generation.not_before > now:
         return  # an early duplicate; the scheduled job comes at not_before
+    if settings.BRANDKIT_QUEUE_MODE == "inline":
+        # In-process runs (some tests) have no Redis to coordinate limits through.
+        claim = _claim(generation_id)
+        if claim is not None:
+            _run_claimed(claim)
+        return
     limiter = ProviderLimiter(
         get_connection(), provider=generation.provider, limits=limits_for(generation.provider)
     )
@@ -133,7 +149,7 @@ def _claim(generation_id: int) -> Claim | None:
             generation=generation,
             number=generation.attempts,
             started_at=now,
-            worker=os.environ.get("RQ_WORKER_ID", f"pid-{os.getpid()}"),
+            worker=worker_identity(),
         )
     return Claim(generation=generation, attempt=attempt)
 
@@ -179,6 +195,17 @@ def _lock_own_run(claim: Claim) -> Generation | None:
     return generation
 
 
+def _record_discarded_bill(claim: Claim, result: ProviderResult) -> None:
+    """A run canceled while its call was in flight: the images are discarded, but what the
+    provider billed still counts against the campaign."""
+    cost = estimate_cost(
+        price_per_image=price_per_image(claim.generation.provider), images=result.billed_images
+    )
+    Generation.objects.filter(
+        pk=claim.generation.pk, status=S.CANCELED, attempts=claim.attempt.number
+    ).update(billed_images=result.billed_images, cost=cost, updated_at=timezone.now())
+
+
 def _finish_with_result(
     claim: Claim, result: ProviderResult, stored: list[StoredOutput], seconds: float
 ) -> None:
@@ -192,7 +219,10 @@ def _finish_with_result(
     with transaction.atomic():
         generation = _lock_own_run(claim)
         if generation is None:
+            _record_discarded_bill(claim, result)
             return
+        for image, output in zip(result.succeeded, stored, strict=True):
+            output_restore_missing(image=image, stored=output)
         if generation.is_reproduction:
             reproduction_complete(generation=generation, outputs=stored)
         else:
@@ -293,7 +323,14 @@ def generation_run_crashed(*, generation_id: int) -> None:
             .filter(pk=generation_id, status=S.RUNNING)
             .first()
         )
-        if generation is None:
+        # Only this process's own attempt: a worker that stalled past its deadline and crashed
+        # later must not fail the retry that replaced it.
+        if (
+            generation is None
+            or not GenerationAttempt.objects.filter(
+                generation=generation, number=generation.attempts, worker=worker_identity()
+            ).exists()
+        ):
             return
         generation.status = S.FAILED
         generation.finished_at = now

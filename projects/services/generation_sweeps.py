@@ -59,10 +59,13 @@ def generation_sweep(*, now: datetime | None = None) -> SweepReport:
     )
     resent = 0
     with transaction.atomic():
-        for generation in stale:
+        stale_rows = list(stale.select_for_update(skip_locked=True))
+        for generation in stale_rows:
             # The job id is per attempt and unique in RQ: a job still queued is not duplicated.
             enqueue_generation(generation)
             resent += 1
+        # Mark them as just re-sent, so the next sweep waits another stale period for them.
+        Generation.objects.filter(pk__in=[g.pk for g in stale_rows]).update(updated_at=now)
     return SweepReport(requeued_lost=requeued, failed_lost=failed, resent_queued=resent)
 
 

@@ -85,13 +85,14 @@ def output_versions_create(
     for output in outputs:
         if source is not None:
             asset = Asset.objects.select_for_update().get(pk=source.asset_id)
+            number = (asset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         else:
             asset = Asset.objects.create(
                 campaign_id=generation.campaign_id,
                 title=_asset_title(generation, output.index),
                 created_by_id=generation.requested_by_id,
             )
-        number = (asset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            number = 1  # created just now in this transaction: no versions to count
         version = AssetVersion.objects.create(
             asset=asset,
             number=number,
@@ -113,6 +114,21 @@ def output_versions_create(
     return versions
 
 
+def _is_referenced(name: str) -> bool:
+    return (
+        AssetVersion.objects.filter(image=name).exists()
+        or Reproduction.objects.filter(output_image=name).exists()
+    )
+
+
+def output_restore_missing(*, image: OutputImage, stored: StoredOutput) -> None:
+    """Write an output again if its file vanished after it was stored: identical bytes stored
+    earlier may have been an old orphan that the cleanup removed meanwhile. Call inside the
+    finishing transaction, just before the version that references it commits."""
+    if image.data is not None and not default_storage.exists(stored.name):
+        default_storage.save(stored.name, ContentFile(image.data))
+
+
 def output_orphans_delete(*, older_than: timedelta = timedelta(hours=1)) -> list[str]:
     """Delete output files (and their thumbnails) that no version references, once they are old
     enough that no finishing generation can still be about to reference them."""
@@ -131,6 +147,8 @@ def output_orphans_delete(*, older_than: timedelta = timedelta(hours=1)) -> list
             name = f"{OUTPUTS_FOLDER}/{shard}/{file_name}"
             if name in referenced or default_storage.get_modified_time(name) > cutoff:
                 continue
+            if _is_referenced(name):
+                continue  # a version committed since `referenced` was read
             default_storage.delete(name)
             sha256 = file_name.split(".", 1)[0]
             thumb = thumbnail_name(sha256=sha256, max_side=THUMBNAIL_SIDE)
