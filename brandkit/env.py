@@ -56,7 +56,18 @@ def database_from_url(url: str) -> dict[str, Any]:
     if scheme == "sqlite":
         # sqlite:///relative.db and sqlite:////absolute/path.db, as in dj-database-url.
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or ":memory:"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path or ":memory:",
+            # The embedded mode writes from the web process and a worker at once: WAL lets reads
+            # go on during a write, IMMEDIATE takes the write lock up front (no mid-transaction
+            # "database is locked"), and the timeout waits for the other writer instead of failing.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
     if scheme in {"postgres", "postgresql", "pgsql"}:
         options = dict(parse_qsl(parts.query))
         return {

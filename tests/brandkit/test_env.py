@@ -70,17 +70,22 @@ def test_env_str_defaults_when_unset(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_database_from_url_reads_a_relative_sqlite_path() -> None:
-    assert database_from_url("sqlite:///var/db.sqlite3") == {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": "var/db.sqlite3",
-    }
+    database = database_from_url("sqlite:///var/db.sqlite3")
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == "var/db.sqlite3"
 
 
 def test_database_from_url_reads_an_absolute_sqlite_path() -> None:
-    assert database_from_url("sqlite:////srv/brandkit/db.sqlite3") == {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": "/srv/brandkit/db.sqlite3",
-    }
+    assert database_from_url("sqlite:////srv/brandkit/db.sqlite3")["NAME"] == (
+        "/srv/brandkit/db.sqlite3"
+    )
+
+
+def test_sqlite_waits_for_the_other_writer_instead_of_failing() -> None:
+    options = database_from_url("sqlite:///var/db.sqlite3")["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 10
+    assert "journal_mode=WAL" in options["init_command"]
 
 
 def test_database_from_url_reads_in_memory_sqlite() -> None:
