@@ -142,6 +142,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_auth": True,
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", default=3600),
             "file_overwrite": False,
+            # Stored names are content hashes and never rewritten (brandkit/storage.py), so
+            # browsers may keep every file for a year; the app serves local media the same way.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     }
 
@@ -160,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "brandkit:brand_list"
+LOGIN_REDIRECT_URL = "projects:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"

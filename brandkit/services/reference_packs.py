@@ -1,4 +1,5 @@
-"""Writes on reference packs: create, add/remove/reorder images, publish, archive, new version."""
+"""Writes on reference packs: create, add/remove/caption/reorder images, publish, archive, new
+version."""
 
 from __future__ import annotations
 
@@ -95,6 +96,17 @@ def reference_pack_remove_image(*, image: ReferenceImage) -> None:
     pack = ReferencePack.objects.select_for_update().get(pk=image.pack_id)
     ensure_editable(pack)
     image.delete()
+
+
+@transaction.atomic
+def reference_pack_update_image(*, image: ReferenceImage, caption: str) -> ReferenceImage:
+    """Change the caption of an image of a draft pack."""
+    pack = ReferencePack.objects.select_for_update().get(pk=image.pack_id)
+    ensure_editable(pack)
+    image.caption = caption
+    image.full_clean()
+    image.save(update_fields=["caption"])
+    return image
 
 
 @transaction.atomic
