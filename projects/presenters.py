@@ -50,3 +50,16 @@ def generation_progress_rows(generations: list[Generation]) -> list[dict[str, An
             }
         )
     return rows
+
+
+def dashboard_generation_rows(generations: list[Generation]) -> list[dict[str, Any]]:
+    """Progress rows (as on the campaign page) that also say which brand and campaign each
+    generation belongs to; the generations must come with `campaign__brand` selected."""
+    by_id = {generation.pk: generation for generation in generations}
+    rows = generation_progress_rows(generations)
+    for row in rows:
+        campaign = by_id[row["id"]].campaign
+        row["campaign"] = campaign.name
+        row["campaign_url"] = campaign.get_absolute_url() + "#progress"
+        row["brand"] = campaign.brand.name
+    return rows

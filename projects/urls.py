@@ -2,10 +2,16 @@
 
 from django.urls import path
 
-from projects.views import assets, audit, campaigns, reviews
+from projects.views import analytics, assets, audit, campaigns, dashboard, reviews
 
 app_name = "projects"
 urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path(
+        "dashboard/generations.json",
+        dashboard.dashboard_generations,
+        name="dashboard_generations",
+    ),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/progress.json", campaigns.campaign_progress, name="campaign_progress"),
@@ -28,4 +34,6 @@ urlpatterns = [
     path("reviews/", reviews.review_inbox_page, name="review_inbox"),
     path("brands/<slug:slug>/audit/", audit.audit_log, name="audit_log"),
     path("brands/<slug:slug>/audit.csv", audit.audit_log_csv, name="audit_log_csv"),
+    path("analytics/", analytics.analytics_index, name="analytics_index"),
+    path("brands/<slug:slug>/analytics/", analytics.brand_analytics_page, name="brand_analytics"),
 ]

@@ -1,5 +1,12 @@
-"""Reads of the campaign app: campaigns and generations, and reviewing."""
+"""Reads of the campaign app: campaigns and generations, reviewing, the dashboard, analytics."""
 
+from projects.selectors.analytics import (
+    AnalyticsScope,
+    BrandAnalytics,
+    analytics_brands,
+    analytics_scope_for_user,
+    brand_analytics,
+)
 from projects.selectors.campaigns import (
     Spend,
     asset_get_for_user,
@@ -11,6 +18,14 @@ from projects.selectors.campaigns import (
     campaign_spend,
     queue_positions,
 )
+from projects.selectors.dashboard import (
+    CampaignCard,
+    DashboardCampaigns,
+    MonthSpend,
+    dashboard_campaigns,
+    month_spend_by_brand,
+    recent_generations,
+)
 from projects.selectors.reviews import (
     asset_reviews,
     audit_events,
@@ -19,17 +34,28 @@ from projects.selectors.reviews import (
 )
 
 __all__ = [
+    "AnalyticsScope",
+    "BrandAnalytics",
+    "CampaignCard",
+    "DashboardCampaigns",
+    "MonthSpend",
     "Spend",
+    "analytics_brands",
+    "analytics_scope_for_user",
     "asset_get_for_user",
     "asset_reviews",
     "audit_events",
     "batch_progress",
+    "brand_analytics",
     "campaign_assets",
     "campaign_generations",
     "campaign_get_for_user",
     "campaign_list_for_user",
     "campaign_spend",
+    "dashboard_campaigns",
+    "month_spend_by_brand",
     "pending_review_count",
     "queue_positions",
+    "recent_generations",
     "review_inbox",
 ]

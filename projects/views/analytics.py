@@ -1,0 +1,37 @@
+"""The analytics page of a brand, or of one of its campaigns (?campaign=<id>), for its members."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from projects.analytics_figures import analytics_figures
+from projects.selectors import analytics_brands, analytics_scope_for_user, brand_analytics
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def analytics_index(request: HttpRequest) -> HttpResponse:
+    """The nav's "Analytics": the first of the user's brands, or the brand list if they have
+    none (it says how to get access)."""
+    brands = analytics_brands(user=request.user)
+    if not brands:
+        return redirect("brandkit:brand_list")
+    return redirect("projects:brand_analytics", slug=brands[0].slug)
+
+
+@login_required
+def brand_analytics_page(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = analytics_scope_for_user(
+        slug=slug, campaign_id=_int_or_none(request.GET.get("campaign")), user=request.user
+    )
+    analytics = brand_analytics(brand=scope.brand, campaign=scope.campaign)
+    return render(
+        request,
+        "projects/analytics.html",
+        {"scope": scope, **analytics_figures(analytics)},
+    )
