@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from projects.choices import GenerationStatus
 from projects.models import Generation
@@ -30,7 +31,7 @@ def generation_progress_rows(generations: list[Generation]) -> list[dict[str, An
                 "queue_position": positions.get(generation.pk),
                 "mode": generation.get_mode_display(),
                 "provider": generation.provider,
-                "prompt": generation.prompt[:160],
+                "prompt": Truncator(generation.prompt).chars(160),
                 "attempts": generation.attempts,
                 "expected_images": generation.expected_images,
                 "images": len(versions),

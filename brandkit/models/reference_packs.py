@@ -97,4 +97,4 @@ class ReferenceImage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pack} #{self.position}"
+        return f"{self.pack} #{self.position + 1}"

@@ -77,7 +77,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 count = len(generations)
                 messages.success(request, f"Queued {count} generation{'s' * (count != 1)}.")
-                return redirect(campaign.get_absolute_url() + "#progress")
+                # Stay on the same template, so the next request starts from its slots.
+                keep = f"?template={template.pk}" if template is not None else ""
+                return redirect(campaign.get_absolute_url() + keep + "#progress")
     generations = campaign_generations(campaign=campaign)
     context = {
         "campaign": campaign,

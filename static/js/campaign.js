@@ -13,6 +13,16 @@
     });
   }
 
+  // Show the fields that matter for the chosen mode (all stay visible without JavaScript).
+  var mode = document.getElementById("id_mode");
+  function syncMode() {
+    var group = document.getElementById("id_group_size");
+    var source = document.getElementById("id_source_version");
+    if (group) { group.closest("p").hidden = mode.value !== "group"; }
+    if (source) { source.closest("p").hidden = mode.value !== "edit"; }
+  }
+  if (mode) { mode.addEventListener("change", syncMode); syncMode(); }
+
   var section = document.getElementById("progress");
   if (!section) { return; }
   var url = section.getAttribute("data-progress-url");
