@@ -141,7 +141,9 @@ def make_thumbnail(
             background.paste(thumbnail, mask=thumbnail.getchannel("A"))
             thumbnail = background
         return _encode(thumbnail, "JPEG", {"quality": 85, "optimize": True})
-    return _encode(thumbnail, "WEBP", {"quality": 80, "method": 4})
+    # method 0 is WebP's fastest effort: about 20% larger files for less than half the encode
+    # time, a good trade for previews made on the generation hot path.
+    return _encode(thumbnail, "WEBP", {"quality": 80, "method": 0})
 
 
 def require_strict_decoding() -> None:
@@ -246,8 +248,10 @@ def _open_shrunk(data: bytes, max_side: int, max_pixels: int) -> Image.Image:
         image = Image.open(io.BytesIO(data), formats=formats)
         _check_dimensions(image.size, max_pixels)
         if image.format in ("JPEG", "MPO"):
-            # DCT scaling is coarse; keep 2x headroom so the final Lanczos pass does the last step.
-            image.draft("RGB", (max_side * 2, max_side * 2))
+            # libjpeg picks the largest 1/2..1/8 scale that still covers max_side, so the image
+            # never drops below the thumbnail size; Lanczos does the rest. Measured on 2K outputs
+            # this halves the worker's thumbnail time (bench/pipeline.py) with no visible loss.
+            image.draft("RGB", (max_side, max_side))
         image.load()
     _apply_orientation(image)
     return image

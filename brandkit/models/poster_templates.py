@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -12,12 +11,11 @@ from brandkit.choices import (
     LogoVariant,
     TextAlignment,
     TextRendering,
-    VersionStatus,
 )
-from brandkit.models.base import TimeStampedModel
+from brandkit.models.base import VersionedModel
 
 
-class PosterTemplate(TimeStampedModel):
+class PosterTemplate(VersionedModel):
     """One version of a poster layout for a brand.
 
     `prompt_template` is the prompt with `{slot}` variables a marketer fills; `text_rendering` says
@@ -30,12 +28,7 @@ class PosterTemplate(TimeStampedModel):
     brand = models.ForeignKey(
         "brandkit.Brand", on_delete=models.PROTECT, related_name="poster_templates"
     )
-    name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
-    status = models.CharField(
-        max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
-    )
     canvas_width = models.PositiveIntegerField(default=2048)
     canvas_height = models.PositiveIntegerField(default=2048)
     export_sizes = models.JSONField(default=list, blank=True)
@@ -59,47 +52,18 @@ class PosterTemplate(TimeStampedModel):
     logo_box_y = models.PositiveIntegerField(null=True, blank=True)
     logo_box_width = models.PositiveIntegerField(null=True, blank=True)
     logo_box_height = models.PositiveIntegerField(null=True, blank=True)
-    derived_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived_versions"
-    )
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["brand", "name", "-version"]
+    class Meta(VersionedModel.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["brand", "name", "version"], name="%(app_label)s_%(class)s_unique_version"
-            ),
-            models.UniqueConstraint(
-                fields=["brand", "name"],
-                condition=models.Q(status="draft"),
-                name="%(app_label)s_%(class)s_one_draft",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(version__gte=1), name="%(app_label)s_%(class)s_version_positive"
-            ),
+            *VersionedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(canvas_width__gte=16, canvas_height__gte=16),
                 name="%(app_label)s_%(class)s_canvas_size",
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
-
     def get_absolute_url(self) -> str:
         return reverse("brandkit:poster_template_detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == VersionStatus.DRAFT
 
     @property
     def logo_box(self) -> tuple[int, int, int, int] | None:

@@ -6,13 +6,18 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from brandkit.choices import AuditVerb, VersionStatus
 from brandkit.exceptions import InvalidTemplate
 from brandkit.models import Brand, PosterTemplate, TemplateTextSlot
-from brandkit.services.audit import audit_record
-from brandkit.services.versioning import ensure_editable, ensure_transition, next_version_number
+from brandkit.services.versioning import (
+    ensure_editable,
+    ensure_transition,
+    next_version_number,
+    open_draft,
+    version_archive,
+    version_publish,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -151,17 +156,7 @@ def poster_template_publish(*, template: PosterTemplate, user: AbstractBaseUser)
     problems = poster_template_check(template)
     if problems:
         raise InvalidTemplate(" ".join(problems))
-    template.status = VersionStatus.PUBLISHED
-    template.published_at = timezone.now()
-    template.published_by = user
-    template.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    audit_record(
-        brand_id=template.brand_id,
-        verb=AuditVerb.TEMPLATE_PUBLISHED,
-        subject=template,
-        actor=user,
-        data={"version": template.version},
-    )
+    version_publish(template, user=user, verb=AuditVerb.TEMPLATE_PUBLISHED, data={})
     return template
 
 
@@ -170,25 +165,14 @@ def poster_template_archive(
     *, template: PosterTemplate, user: AbstractBaseUser | None = None
 ) -> PosterTemplate:
     template = PosterTemplate.objects.select_for_update().get(pk=template.pk)
-    ensure_transition(template, VersionStatus.ARCHIVED)
-    template.status = VersionStatus.ARCHIVED
-    template.save(update_fields=["status", "updated_at"])
-    audit_record(
-        brand_id=template.brand_id,
-        verb=AuditVerb.TEMPLATE_ARCHIVED,
-        subject=template,
-        actor=user,
-        data={"version": template.version},
-    )
+    version_archive(template, user=user, verb=AuditVerb.TEMPLATE_ARCHIVED)
     return template
 
 
 @transaction.atomic
 def poster_template_new_version(*, template: PosterTemplate) -> PosterTemplate:
     """Edit a published template: a draft version n + 1 with the same fields and text slots."""
-    existing = PosterTemplate.objects.filter(
-        brand_id=template.brand_id, name=template.name, status=VersionStatus.DRAFT
-    ).first()
+    existing = open_draft(PosterTemplate, template)
     if existing is not None:
         return existing
     draft = PosterTemplate.objects.create(

@@ -8,14 +8,19 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from brandkit.choices import AuditVerb, PackPurpose, VersionStatus
 from brandkit.exceptions import InvalidTransition, PackFull
 from brandkit.images import validate_image_upload
 from brandkit.models import MAX_IMAGES_PER_PACK, Brand, ReferenceImage, ReferencePack
-from brandkit.services.audit import audit_record
-from brandkit.services.versioning import ensure_editable, ensure_transition, next_version_number
+from brandkit.services.versioning import (
+    ensure_editable,
+    ensure_transition,
+    next_version_number,
+    open_draft,
+    version_archive,
+    version_publish,
+)
 from brandkit.storage import store_content_addressed
 
 if TYPE_CHECKING:
@@ -132,19 +137,10 @@ def reference_pack_publish(*, pack: ReferencePack, user: AbstractBaseUser) -> Re
     """Freeze a draft: from now on it is what generations may use, and it never changes."""
     pack = ReferencePack.objects.select_for_update().get(pk=pack.pk)
     ensure_transition(pack, VersionStatus.PUBLISHED)
-    if not pack.images.exists():
+    image_count = pack.images.count()
+    if not image_count:
         raise InvalidTransition(f"{pack} has no images; add at least one before publishing.")
-    pack.status = VersionStatus.PUBLISHED
-    pack.published_at = timezone.now()
-    pack.published_by = user
-    pack.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    audit_record(
-        brand_id=pack.brand_id,
-        verb=AuditVerb.PACK_PUBLISHED,
-        subject=pack,
-        actor=user,
-        data={"version": pack.version, "images": pack.images.count()},
-    )
+    version_publish(pack, user=user, verb=AuditVerb.PACK_PUBLISHED, data={"images": image_count})
     return pack
 
 
@@ -153,16 +149,7 @@ def reference_pack_archive(
     *, pack: ReferencePack, user: AbstractBaseUser | None = None
 ) -> ReferencePack:
     pack = ReferencePack.objects.select_for_update().get(pk=pack.pk)
-    ensure_transition(pack, VersionStatus.ARCHIVED)
-    pack.status = VersionStatus.ARCHIVED
-    pack.save(update_fields=["status", "updated_at"])
-    audit_record(
-        brand_id=pack.brand_id,
-        verb=AuditVerb.PACK_ARCHIVED,
-        subject=pack,
-        actor=user,
-        data={"version": pack.version},
-    )
+    version_archive(pack, user=user, verb=AuditVerb.PACK_ARCHIVED)
     return pack
 
 
@@ -172,9 +159,7 @@ def reference_pack_new_version(*, pack: ReferencePack) -> ReferencePack:
 
     If a draft of this pack already exists it is returned, so "edit" never forks two drafts.
     """
-    existing = ReferencePack.objects.filter(
-        brand_id=pack.brand_id, name=pack.name, status=VersionStatus.DRAFT
-    ).first()
+    existing = open_draft(ReferencePack, pack)
     if existing is not None:
         return existing
     draft = ReferencePack.objects.create(

@@ -293,11 +293,11 @@ def test_failed_publish_and_archive_leave_no_row_and_no_change(
     studio: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pack = draft_pack(studio.brand, name="Lifestyle", images=1)
-    written = fail_after_audit(monkeypatch, "brandkit.services.reference_packs")
+    written = fail_after_audit(monkeypatch, "brandkit.services.versioning")
     with pytest.raises(AfterAudit):
         reference_pack_publish(pack=pack, user=studio.admin)
     assert _rolled_back(written)
-    written = fail_after_audit(monkeypatch, "brandkit.services.poster_templates")
+    written = fail_after_audit(monkeypatch, "brandkit.services.versioning")
     with pytest.raises(AfterAudit):
         poster_template_archive(template=studio.template, user=studio.admin)
     assert _rolled_back(written)
