@@ -1,4 +1,4 @@
-"""Campaigns in the Django admin, scoped to the brands the user administers."""
+"""Campaigns and approval chains in the Django admin, scoped to the brands the user administers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.http import HttpRequest
 
 from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedAdminMixin, administered_brand_ids
 from brandkit.selectors import brand_role
-from projects.models import Campaign
+from projects.models import ApprovalStep, Campaign
+from projects.services.approvals import REVIEWER_ROLES
 from projects.services.campaigns import CAMPAIGN_CREATOR_ROLES
 
 
@@ -50,3 +51,36 @@ class CampaignAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
                 .distinct()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ApprovalStep)
+class ApprovalStepAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
+    """A brand's ordered approval chain. With no steps a brand has one "Brand review" step that
+    any reviewer or admin of the brand decides."""
+
+    list_display = ["brand", "position", "name", "reviewer_names"]
+    list_filter = [BRAND_LIST_FILTER]
+    ordering = ["brand__name", "position"]
+    filter_horizontal = ["reviewers"]
+    fields = ["brand", "position", "name", "reviewers"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("brand").prefetch_related("reviewers")
+
+    @admin.display(description="Reviewers")
+    def reviewer_names(self, step: ApprovalStep) -> str:
+        names = [user.get_username() for user in step.reviewers.all()]
+        return ", ".join(names) or "any reviewer or admin of the brand"
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "reviewers" and not request.user.is_superuser:
+            # Only people who review the admin's own brands can be put in a step.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(
+                    brand_memberships__brand_id__in=administered_brand_ids(request),
+                    brand_memberships__role__in=REVIEWER_ROLES,
+                )
+                .distinct()
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

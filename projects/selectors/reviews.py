@@ -12,7 +12,7 @@ from django.utils import timezone
 from brandkit.models import AuditEvent, Brand
 from brandkit.selectors import brand_list_for_user
 from projects.choices import ReviewStatus
-from projects.models import ApprovalStep, Asset
+from projects.models import ApprovalStep, Asset, AssetVersion
 from projects.services.approvals import REVIEWER_ROLES
 
 if TYPE_CHECKING:
@@ -92,3 +92,46 @@ def audit_events(
     if asset_id:
         events = events.filter(asset_id=asset_id)
     return events.order_by("-created_at", "-id")
+
+
+def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
+    """The reference images a version's request sent, in order, as thumbnails and labels (two
+    queries: pack images and earlier versions, matched by content hash)."""
+    from brandkit.models import ReferenceImage
+    from brandkit.thumbnails import thumbnail_url
+    from projects.providers.references import is_pointer, payload_pointers
+
+    hashes = [
+        pointer.removeprefix("sha256:")
+        for pointer in payload_pointers(version.generation.payload)
+        if is_pointer(pointer)
+    ]
+    if not hashes:
+        return []
+    pack_images = {
+        image.sha256: image
+        for image in ReferenceImage.objects.filter(sha256__in=hashes).select_related("pack")
+    }
+    versions = {
+        other.image_sha256: other
+        for other in AssetVersion.objects.filter(image_sha256__in=hashes).select_related("asset")
+    }
+    references = []
+    for sha256 in hashes:
+        if sha256 in pack_images:
+            image = pack_images[sha256]
+            references.append(
+                {
+                    "thumbnail": thumbnail_url(source_name=image.file.name, sha256=sha256),
+                    "label": f"{image.pack} #{image.position + 1}",
+                }
+            )
+        elif sha256 in versions:
+            other = versions[sha256]
+            references.append(
+                {
+                    "thumbnail": other.thumbnail.url,
+                    "label": f"{other.asset.title} v{other.number}",
+                }
+            )
+    return references

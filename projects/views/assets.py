@@ -14,7 +14,7 @@ from projects.exceptions import ProjectsError
 from projects.forms import DecisionForm, EditFromVersionForm, SubmitForm
 from projects.models import Asset, AssetVersion
 from projects.payloads import payload_diff
-from projects.selectors import asset_get_for_user, asset_reviews
+from projects.selectors import asset_get_for_user, asset_reviews, version_references
 from projects.services.approvals import (
     REVIEWER_ROLES,
     SUBMITTER_ROLES,
@@ -57,6 +57,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current": current,
         "role": role,
         "reviews": asset_reviews(asset=asset),
+        "references": version_references(version=current) if current else [],
         "reproductions": list(current.reproductions.select_related("generation"))
         if current
         else [],
