@@ -25,9 +25,8 @@ def _client(user: Any) -> Client:
     return client
 
 
-def test_audit_csv_lists_every_event_of_the_brand_with_its_details(
-    studio: Any, inline_queue: Any
-) -> None:
+@pytest.mark.usefixtures("inline_queue")
+def test_audit_csv_lists_every_event_of_the_brand_with_its_details(studio: Any) -> None:
     version = first_version(studio)
     submitted(version, user=studio.marketer)
     response = _client(studio.admin).get(
@@ -47,7 +46,8 @@ def test_audit_csv_lists_every_event_of_the_brand_with_its_details(
     assert json.loads(submit_row["details"])["version"] == 1
 
 
-def test_audit_csv_follows_the_asset_filter(studio: Any, inline_queue: Any) -> None:
+@pytest.mark.usefixtures("inline_queue")
+def test_audit_csv_follows_the_asset_filter(studio: Any) -> None:
     first = first_version(studio)
     second = first_version(studio)
     submitted(first, user=studio.marketer)
