@@ -42,6 +42,7 @@ def review_inbox(
         )
         .exclude(created_by=user)
         .exclude(submitted_by=user)
+        .exclude(submitted_version__generation__requested_by=user)
         .select_related("campaign__brand", "submitted_version", "submitted_by", "latest_version")
         .order_by("submitted_at", "pk")
     )

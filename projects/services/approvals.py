@@ -29,7 +29,7 @@ from projects.choices import (
     ReviewStatus,
 )
 from projects.exceptions import InvalidTransition, ProjectsError
-from projects.models import ApprovalStep, Asset, AssetVersion, Review
+from projects.models import ApprovalStep, Asset, AssetVersion, Generation, Review
 from projects.services.notifications import notify_decision, notify_reviewers
 
 if TYPE_CHECKING:
@@ -226,14 +226,25 @@ def approval_decide(
 
 
 def _makers(asset: Asset) -> set[int]:
-    return {asset.created_by_id, asset.submitted_by_id} - {None}
+    """Who may not decide on the asset: whoever created or submitted it, and whoever asked for
+    the generation behind the version under review (an edit can come from someone else)."""
+    makers = {asset.created_by_id, asset.submitted_by_id}
+    if asset.submitted_version_id:
+        makers |= set(
+            Generation.objects.filter(versions=asset.submitted_version_id).values_list(
+                "requested_by_id", flat=True
+            )
+        )
+    return makers - {None}
 
 
 def _check_reviewer(asset: Asset, user: AbstractBaseUser) -> None:
     if brand_role(user=user, brand=asset.campaign.brand) not in REVIEWER_ROLES:
         raise NotAllowed("Only reviewers and admins of this brand can decide.")
     if user.pk in _makers(asset):
-        raise NotAllowed("You made or submitted this asset, so someone else must review it.")
+        raise NotAllowed(
+            "You made, submitted or generated this version, so someone else must review it."
+        )
 
 
 def _apply(asset: Asset, decision: Decision, step: StepInfo, version: AssetVersion) -> AuditVerb:

@@ -42,7 +42,10 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if versions and current is None:
         raise Http404("No such version.")
     role = brand_role(user=request.user, brand=asset.campaign.brand)
-    is_own = request.user.pk in (asset.created_by_id, asset.submitted_by_id)
+    is_own = request.user.pk in (asset.created_by_id, asset.submitted_by_id) or (
+        asset.submitted_version is not None
+        and asset.submitted_version.generation.requested_by_id == request.user.pk
+    )
     can_decide = (
         role in REVIEWER_ROLES
         and not is_own

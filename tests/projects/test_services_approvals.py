@@ -206,6 +206,26 @@ def test_approval_decide_rejects_stale_version(studio: Any, mailoutbox: list[Any
     assert (review.version_id, review.round) == (version_two.pk, 2)
 
 
+def test_approval_decide_refuses_whoever_generated_the_version_under_review(
+    studio: Any, mailoutbox: list[Any]
+) -> None:
+    # The marketer made the asset; an admin generated the edit that the marketer submits.
+    version_one = first_version(studio)
+    version_two = next_version(studio, version_one, user=studio.admin)
+    mailoutbox.clear()
+    submitted(version_two, user=studio.marketer)
+    assert recipients(mailoutbox) == [studio.reviewer.email]
+    with pytest.raises(NotAllowed, match="You made, submitted or generated this version"):
+        approval_decide(
+            asset=version_two.asset,
+            version=version_two,
+            decision=Decision.APPROVE,
+            comment="",
+            user=studio.admin,
+        )
+    assert decided(version_two, user=studio.reviewer).decision == Decision.APPROVE
+
+
 def test_approval_decide_refuses_self_approval_by_the_creator_or_the_submitter(
     studio: Any, mailoutbox: list[Any]
 ) -> None:
@@ -214,7 +234,7 @@ def test_approval_decide_refuses_self_approval_by_the_creator_or_the_submitter(
     version = first_version(studio, user=studio.admin)
     submitted(version, user=studio.marketer)
     assert recipients(mailoutbox) == [studio.reviewer.email]
-    with pytest.raises(NotAllowed, match="You made or submitted this asset"):
+    with pytest.raises(NotAllowed, match="You made, submitted or generated this version"):
         approval_decide(
             asset=version.asset,
             version=version,
@@ -228,7 +248,7 @@ def test_approval_decide_refuses_self_approval_by_the_creator_or_the_submitter(
     mailoutbox.clear()
     submitted(other, user=second_admin)
     assert recipients(mailoutbox) == [studio.admin.email, studio.reviewer.email]
-    with pytest.raises(NotAllowed, match="You made or submitted this asset"):
+    with pytest.raises(NotAllowed, match="You made, submitted or generated this version"):
         approval_decide(
             asset=other.asset,
             version=other,
