@@ -10,9 +10,10 @@ from django.http import HttpRequest
 
 from brandkit.admin.forms import PosterTemplateForm
 from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedInlineMixin
-from brandkit.admin.versioned import VersionedAdminMixin
+from brandkit.admin.versioned import DraftOnlyInlineMixin, VersionedAdminMixin
 from brandkit.models import PosterTemplate, TemplateTextSlot
 from brandkit.services.poster_templates import (
+    SLOT_FIELDS,
     poster_template_archive,
     poster_template_create,
     poster_template_new_version,
@@ -20,34 +21,12 @@ from brandkit.services.poster_templates import (
 )
 
 
-class TemplateTextSlotInline(BrandScopedInlineMixin, admin.TabularInline):
+class TemplateTextSlotInline(DraftOnlyInlineMixin, BrandScopedInlineMixin, admin.TabularInline):
     model = TemplateTextSlot
     brand_path = "template__brand"
     extra = 0
     ordering = ["position", "id"]
-    fields = [
-        "position",
-        "key",
-        "label",
-        "box_x",
-        "box_y",
-        "box_width",
-        "box_height",
-        "font_role",
-        "color_role",
-        "alignment",
-        "max_characters",
-        "min_font_size",
-        "max_font_size",
-    ]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    has_add_permission = has_change_permission  # type: ignore[assignment]
-    has_delete_permission = has_change_permission  # type: ignore[assignment]
+    fields = ["position", *(name for name in SLOT_FIELDS if name != "position")]
 
 
 @admin.register(PosterTemplate)
@@ -83,9 +62,6 @@ class PosterTemplateAdmin(VersionedAdminMixin, admin.ModelAdmin):
     new_version_service = staticmethod(
         lambda template: poster_template_new_version(template=template)
     )
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*self.readonly_fields, "brand", "name"] if obj else list(self.readonly_fields)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("brand")

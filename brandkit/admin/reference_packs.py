@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 
 from brandkit.admin.forms import ReferenceImageForm, ReferenceImageFormSet
 from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedInlineMixin, thumbnail_html
-from brandkit.admin.versioned import VersionedAdminMixin
+from brandkit.admin.versioned import DraftOnlyInlineMixin, VersionedAdminMixin
 from brandkit.models import MAX_IMAGES_PER_PACK, ReferenceImage, ReferencePack
 from brandkit.services.reference_packs import (
     reference_pack_add_image,
@@ -26,7 +26,7 @@ from brandkit.services.reference_packs import (
 from brandkit.thumbnails import thumbnail_url
 
 
-class ReferenceImageInline(BrandScopedInlineMixin, admin.TabularInline):
+class ReferenceImageInline(DraftOnlyInlineMixin, BrandScopedInlineMixin, admin.TabularInline):
     model = ReferenceImage
     form = ReferenceImageForm
     formset = ReferenceImageFormSet
@@ -55,14 +55,6 @@ class ReferenceImageInline(BrandScopedInlineMixin, admin.TabularInline):
         url = thumbnail_url(source_name=obj.file.name, sha256=obj.sha256, max_side=128)
         return thumbnail_html(url, size=96, alt=obj.caption or str(obj))
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    has_add_permission = has_change_permission  # type: ignore[assignment]
-    has_delete_permission = has_change_permission  # type: ignore[assignment]
-
 
 @admin.register(ReferencePack)
 class ReferencePackAdmin(VersionedAdminMixin, admin.ModelAdmin):
@@ -77,10 +69,6 @@ class ReferencePackAdmin(VersionedAdminMixin, admin.ModelAdmin):
     publish_service = staticmethod(lambda pack, user: reference_pack_publish(pack=pack, user=user))
     archive_service = staticmethod(lambda pack, user: reference_pack_archive(pack=pack, user=user))
     new_version_service = staticmethod(lambda pack: reference_pack_new_version(pack=pack))
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # The name and brand identify the pack across versions; fixed once created.
-        return [*self.readonly_fields, "brand", "name"] if obj else list(self.readonly_fields)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return (

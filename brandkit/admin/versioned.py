@@ -29,6 +29,11 @@ class VersionedAdminMixin(BrandScopedAdminMixin):
     change_form_template = "admin/brandkit/versioned_change_form.html"
     actions = ["publish_selected", "archive_selected"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # The brand and name identify the pack or template across versions; fixed once created.
+        fixed = list(self.readonly_fields)  # type: ignore[attr-defined]
+        return [*fixed, "brand", "name"] if obj else fixed
+
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if obj is not None and getattr(obj, "status", "draft") != "draft":
             return False
@@ -94,3 +99,19 @@ class VersionedAdminMixin(BrandScopedAdminMixin):
     def archive_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             self._run(request, lambda obj=obj: self.archive_service(obj, request.user), "archived")
+
+
+class DraftOnlyInlineMixin:
+    """Rows of a pack's or template's version (images, text slots) change only while the parent
+    is a draft."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is not None and not obj.is_editable:  # type: ignore[attr-defined]
+            return False
+        return super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_change_permission(request, obj)
