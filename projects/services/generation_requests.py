@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from brandkit.choices import AuditVerb, BrandStatus, MembershipRole, VersionStatus
@@ -21,7 +20,7 @@ from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
 from brandkit.selectors import brand_role
 from brandkit.services.audit import audit_record
 from brandkit.services.provider_credentials import provider_overrides
-from projects.choices import GENERATION_ACTIVE, GenerationMode, GenerationStatus
+from projects.choices import GenerationMode, GenerationStatus
 from projects.exceptions import BudgetExceeded, GenerationRefused
 from projects.models import AssetVersion, Campaign, Generation, GenerationBatch
 from projects.payloads import (
@@ -35,6 +34,7 @@ from projects.payloads import (
 from projects.providers import PROVIDER_NAMES, get_provider
 from projects.providers.base import GenerationSpec, ProviderError
 from projects.providers.references import REFERENCE_POINTER_PREFIX
+from projects.selectors.campaigns import campaign_spend
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -79,11 +79,8 @@ def price_per_image(provider: str) -> Decimal:
 
 def campaign_committed_spend(campaign: Campaign) -> Decimal:
     """What the campaign has spent plus what its queued and running generations may still cost."""
-    totals = Generation.objects.filter(campaign=campaign).aggregate(
-        spent=Sum("cost", filter=~Q(status__in=GENERATION_ACTIVE)),
-        reserved=Sum("estimated_cost", filter=Q(status__in=GENERATION_ACTIVE)),
-    )
-    return (totals["spent"] or Decimal("0")) + (totals["reserved"] or Decimal("0"))
+    spend = campaign_spend(campaign=campaign)
+    return spend.spent + spend.reserved
 
 
 def _load_campaign(generation_input: GenerationInput, user: AbstractBaseUser) -> Campaign:
