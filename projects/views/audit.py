@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 
 from brandkit.choices import MembershipRole
+from brandkit.csv_cells import csv_line
 from brandkit.models import Brand
 from brandkit.selectors import brand_list_for_user
 from projects.selectors import audit_events
@@ -61,22 +61,16 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def audit_log_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The filtered log as CSV, streamed so a long history does not sit in memory."""
     brand = _admin_brand(request, slug)
     events = audit_events(brand=brand, **_filters(request))
-    writer = csv.writer(_Echo())
 
     def rows():  # type: ignore[no-untyped-def]
-        yield writer.writerow(CSV_COLUMNS)
+        yield csv_line(CSV_COLUMNS)
         for event in events.iterator(chunk_size=500):
-            yield writer.writerow(
+            yield csv_line(
                 [
                     event.created_at.isoformat(),
                     brand.slug,
