@@ -93,3 +93,12 @@ DECISION_OUTCOME = {
     Decision.REJECT: ReviewStatus.REJECTED,
 }
 DECISIONS_NEEDING_COMMENT = frozenset({Decision.REQUEST_CHANGES, Decision.REJECT})
+
+
+class CheckStatus(models.TextChoices):
+    """The worst brand check result on a poster (`error`: no poster could be drawn)."""
+
+    PASS = "pass", "Pass"
+    WARN = "warn", "Warn"
+    FAIL = "fail", "Fail"
+    ERROR = "error", "No poster"

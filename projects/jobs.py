@@ -24,3 +24,17 @@ def generation_run_job(generation_id: int) -> None:
         raise
     finally:
         close_old_connections()
+
+
+def version_poster_job(version_id: int) -> None:
+    """Draw and check the poster of one version (does nothing if it exists already)."""
+    from projects.services.posters import version_poster_create
+
+    close_old_connections()
+    try:
+        version_poster_create(version_id=version_id)
+    except Exception:
+        logger.exception("Poster of version %s crashed", version_id)
+        raise
+    finally:
+        close_old_connections()

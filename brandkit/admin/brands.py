@@ -128,6 +128,7 @@ class BrandAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
         ("Guidelines", {"fields": ["guidelines", "voice"]}),
         ("Prompt rules", {"fields": ["prompt_prefix", "prompt_suffix", "forbidden_terms"]}),
         ("Generation defaults", {"fields": ["default_provider", "default_model"]}),
+        ("Brand checks", {"fields": ["check_palette_delta_e", "check_palette_min_share"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:

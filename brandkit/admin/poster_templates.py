@@ -40,7 +40,18 @@ class PosterTemplateAdmin(VersionedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["version", "status", "published_at"]
     fieldsets = [
         (None, {"fields": ["brand", "name", "description", "version", "status", "published_at"]}),
-        ("Canvas", {"fields": ["canvas_width", "canvas_height", "export_sizes"]}),
+        (
+            "Canvas",
+            {
+                "fields": [
+                    "canvas_width",
+                    "canvas_height",
+                    "safe_inset",
+                    ("focal_x", "focal_y"),
+                    "export_sizes",
+                ]
+            },
+        ),
         ("Prompt", {"fields": ["prompt_template", "default_reference_pack", "text_rendering"]}),
         (
             "Logo slot",

@@ -51,9 +51,27 @@ class Brand(TimeStampedModel):
     default_model = models.CharField(
         max_length=120, blank=True, help_text="Blank: the provider's configured default model."
     )
+    check_palette_delta_e = models.FloatField(
+        default=12.0,
+        help_text="Brand checks: CIEDE2000 distance within which a pixel counts as a brand colour.",
+    )
+    check_palette_min_share = models.FloatField(
+        default=0.6,
+        help_text="Brand checks: share of pixels (0 to 1) that must be brand colours to pass.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    check_palette_delta_e__gte=0,
+                    check_palette_min_share__gte=0,
+                    check_palette_min_share__lte=1,
+                ),
+                name="%(app_label)s_%(class)s_check_thresholds",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -52,6 +52,15 @@ class PosterTemplate(VersionedModel):
     logo_box_y = models.PositiveIntegerField(null=True, blank=True)
     logo_box_width = models.PositiveIntegerField(null=True, blank=True)
     logo_box_height = models.PositiveIntegerField(null=True, blank=True)
+    safe_inset = models.PositiveIntegerField(
+        default=0, help_text="Pixels kept clear along every edge (the safe area)."
+    )
+    focal_x = models.FloatField(
+        default=0.5, help_text="Horizontal focal point of the generated image, 0 (left) to 1."
+    )
+    focal_y = models.FloatField(
+        default=0.5, help_text="Vertical focal point of the generated image, 0 (top) to 1."
+    )
 
     class Meta(VersionedModel.Meta):
         constraints = [
@@ -59,6 +68,10 @@ class PosterTemplate(VersionedModel):
             models.CheckConstraint(
                 condition=models.Q(canvas_width__gte=16, canvas_height__gte=16),
                 name="%(app_label)s_%(class)s_canvas_size",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="%(app_label)s_%(class)s_focal_point_range",
             ),
         ]
 
@@ -95,6 +108,13 @@ class TemplateTextSlot(models.Model):
     max_characters = models.PositiveIntegerField(default=60)
     min_font_size = models.PositiveIntegerField(default=24)
     max_font_size = models.PositiveIntegerField(default=96)
+    max_lines = models.PositiveSmallIntegerField(default=3)
+    rendering = models.CharField(
+        max_length=16,
+        choices=TextRendering.choices,
+        blank=True,
+        help_text="Blank: the template's text rendering.",
+    )
 
     class Meta:
         ordering = ["template", "position", "id"]
@@ -106,7 +126,14 @@ class TemplateTextSlot(models.Model):
                 condition=models.Q(min_font_size__lte=models.F("max_font_size")),
                 name="%(app_label)s_%(class)s_font_size_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(max_lines__gte=1), name="%(app_label)s_%(class)s_max_lines"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.template} slot {self.key}"
+
+    @property
+    def effective_rendering(self) -> str:
+        return self.rendering or self.template.text_rendering

@@ -35,6 +35,9 @@ EDITABLE_FIELDS = (
     "logo_box_y",
     "logo_box_width",
     "logo_box_height",
+    "safe_inset",
+    "focal_x",
+    "focal_y",
 )
 SLOT_FIELDS = (
     "key",
@@ -50,6 +53,8 @@ SLOT_FIELDS = (
     "max_characters",
     "min_font_size",
     "max_font_size",
+    "max_lines",
+    "rendering",
 )
 
 

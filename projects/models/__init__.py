@@ -2,6 +2,7 @@ from projects.models.approvals import ApprovalStep, Review
 from projects.models.campaigns import Campaign
 from projects.models.generations import Generation, GenerationAttempt, GenerationBatch
 from projects.models.outputs import Asset, AssetVersion, ImmutableVersionError
+from projects.models.posters import VersionPoster
 from projects.models.reproductions import Reproduction
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "ImmutableVersionError",
     "Reproduction",
     "Review",
+    "VersionPoster",
 ]

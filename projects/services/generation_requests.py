@@ -16,9 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from brandkit.choices import AuditVerb, BrandStatus, MembershipRole, VersionStatus
+from brandkit.compositing import TextDoesNotFit
 from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
 from brandkit.selectors import brand_role
 from brandkit.services.audit import audit_record
+from brandkit.services.poster_layouts import slot_values_fit
+from brandkit.services.poster_templates import prompt_variables
 from brandkit.services.provider_credentials import provider_overrides
 from projects.choices import GenerationMode, GenerationStatus
 from projects.exceptions import BudgetExceeded, GenerationRefused
@@ -117,6 +120,19 @@ def _template_prompt(
         body = fill_prompt_template(template.prompt_template, generation_input.slot_values, slots)
     except PromptRuleViolation as exc:
         raise GenerationRefused(exc.message, field=exc.field) from exc
+    used = set(prompt_variables(template.prompt_template))
+    for slot in template.text_slots.all():
+        value = " ".join(str(generation_input.slot_values.get(slot.key, "")).split())
+        if slot.key not in used and len(value) > slot.max_characters:
+            raise GenerationRefused(
+                f"“{slot.label}” has {len(value)} characters; the template allows "
+                f"{slot.max_characters}.",
+                field=f"slot_{slot.key}",
+            )
+    try:
+        slot_values_fit(template=template, values=generation_input.slot_values)
+    except TextDoesNotFit as exc:
+        raise GenerationRefused(exc.message, field=f"slot_{exc.key}") from exc
     extra = generation_input.prompt.strip()
     return template, f"{body}. {extra}" if extra else body
 

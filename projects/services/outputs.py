@@ -22,6 +22,7 @@ from brandkit.images import make_thumbnail
 from brandkit.storage import store_content_addressed
 from brandkit.thumbnails import thumbnail_name
 from projects.models import Asset, AssetVersion, Generation, Reproduction
+from projects.services.posters import version_posters_enqueue
 
 if TYPE_CHECKING:
     from projects.providers.base import OutputImage
@@ -111,6 +112,8 @@ def output_versions_create(
         asset.latest_version = version
         asset.save(update_fields=["latest_version", "updated_at"])
         versions.append(version)
+    # Posters are drawn by a job after the commit, so a slow poster never holds this transaction.
+    version_posters_enqueue(versions=versions)
     return versions
 
 

@@ -1,0 +1,78 @@
+"""Every version made from a poster template gets its composited poster and brand checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from PIL import Image
+
+from projects.exceptions import GenerationRefused
+from projects.models import VersionPoster
+from projects.services.posters import version_poster_create
+from tests.projects.generation_support import ask
+from tests.projects.poster_support import poster_template, poster_version
+from tests.projects.review_support import inline_queue  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("inline_queue")
+
+
+@pytest.fixture
+def template(studio: Any) -> Any:
+    return poster_template(studio.brand, studio.admin)
+
+
+def test_a_version_from_a_template_gets_its_poster_with_checks(studio: Any, template: Any) -> None:
+    version = poster_version(studio, template, headline="Summer sale on cold brew")
+    poster = version.poster
+    assert poster.error == ""
+    assert (poster.width, poster.height) == (1024, 1024)
+    with default_storage.open(poster.image.name, "rb") as handle:
+        image = Image.open(handle)
+        image.load()
+    assert image.size == (1024, 1024)
+    # The logo is drawn in the brand's orange in its box (300x150 contained in 200x100).
+    assert image.getpixel((860, 910)) == (242, 107, 29)
+    keys = [check["key"] for check in poster.checks]
+    assert keys == ["palette", "contrast:headline", "logo", "size"]
+    size = next(check for check in poster.checks if check["key"] == "size")
+    assert size["status"] == "warn"  # a 1280x720 output cropped to a square canvas
+    assert poster.status in ("warn", "fail")
+    assert poster.warnings >= 1
+
+
+def test_poster_creation_is_idempotent_and_backfill_fills_gaps(studio: Any, template: Any) -> None:
+    version = poster_version(studio, template)
+    assert version_poster_create(version_id=version.pk).pk == version.poster.pk
+    VersionPoster.objects.filter(pk=version.poster.pk).delete()
+    call_command("posters_backfill", stdout=(out := __import__("io").StringIO()))
+    assert "1 poster(s) drawn." in out.getvalue()
+    assert VersionPoster.objects.filter(version=version).exists()
+
+
+def test_text_that_cannot_fit_is_refused_before_sending_with_the_slot_named(
+    studio: Any, template: Any
+) -> None:
+    with pytest.raises(GenerationRefused) as caught:
+        ask(
+            studio,
+            provider="local",
+            prompt="",
+            poster_template_id=template.pk,
+            slot_values={"product": "tea", "headline": "W" * 70},
+        )
+    assert "Headline" in str(caught.value)
+    assert caught.value.field == "slot_headline"
+
+
+def test_overlay_slot_length_is_checked_too(studio: Any, template: Any) -> None:
+    with pytest.raises(GenerationRefused, match="Headline"):
+        ask(
+            studio,
+            provider="local",
+            prompt="",
+            poster_template_id=template.pk,
+            slot_values={"product": "tea", "headline": "x" * 81},
+        )
