@@ -33,6 +33,7 @@ FOLDER_TYPES = {
     "outputs": IMAGE_EXTENSIONS,
     "logos": IMAGE_EXTENSIONS,
     "previews": IMAGE_EXTENSIONS,
+    "posters": IMAGE_EXTENSIONS,
     "fonts": FONT_EXTENSIONS,
 }
 CONTENT_ADDRESSED_NAME = re.compile(

@@ -31,6 +31,7 @@ from projects.selectors.reviews import (
     audit_events,
     pending_review_count,
     review_inbox,
+    version_poster,
     version_references,
 )
 
@@ -59,5 +60,6 @@ __all__ = [
     "queue_positions",
     "recent_generations",
     "review_inbox",
+    "version_poster",
     "version_references",
 ]

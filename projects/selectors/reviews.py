@@ -6,13 +6,13 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from brandkit.models import AuditEvent, Brand
 from brandkit.selectors import brand_list_for_user
-from projects.choices import ReviewStatus
-from projects.models import ApprovalStep, Asset, AssetVersion
+from projects.choices import CheckStatus, ReviewStatus
+from projects.models import ApprovalStep, Asset, AssetVersion, VersionPoster
 from projects.services.approvals import REVIEWER_ROLES
 
 if TYPE_CHECKING:
@@ -23,12 +23,24 @@ def _reviewable_brands(user: AnyUser) -> QuerySet[Brand]:
     return brand_list_for_user(user=user, roles=REVIEWER_ROLES)
 
 
+INBOX_CHECK_FILTERS = ("pass", "warn", "fail", "error", "none")
+INBOX_SORTS = ("oldest", "checks")
+CHECK_RANK = {
+    CheckStatus.ERROR: 3,
+    CheckStatus.FAIL: 2,
+    CheckStatus.WARN: 1,
+    CheckStatus.PASS: 0,
+}
+
+
 def review_inbox(
     *,
     user: AnyUser,
     brand_id: int | None = None,
     campaign_id: int | None = None,
     older_than_days: int | None = None,
+    checks: str | None = None,
+    sort: str = "oldest",
 ) -> list[Asset]:
     """Assets waiting for this user's decision, oldest submission first, in three queries
     whatever their number: the assets, the brands' approval steps, and the steps' reviewers.
@@ -43,9 +55,32 @@ def review_inbox(
         .exclude(created_by=user)
         .exclude(submitted_by=user)
         .exclude(submitted_version__generation__requested_by=user)
-        .select_related("campaign__brand", "submitted_version", "submitted_by", "latest_version")
+        .select_related(
+            "campaign__brand",
+            "submitted_version__poster",
+            "submitted_by",
+            "latest_version",
+        )
         .order_by("submitted_at", "pk")
     )
+    if checks in INBOX_CHECK_FILTERS:
+        if checks == "none":
+            assets = assets.filter(submitted_version__poster__isnull=True)
+        else:
+            assets = assets.filter(submitted_version__poster__status=checks)
+    if sort == "checks":
+        # Worst brand checks first (fail, warn, pass, then versions without a poster).
+        rank = Case(
+            *(When(submitted_version__poster__status=s, then=n) for s, n in CHECK_RANK.items()),
+            default=Value(-1),
+        )
+        assets = assets.order_by(
+            rank.desc(),
+            F("submitted_version__poster__failures").desc(nulls_last=True),
+            F("submitted_version__poster__warnings").desc(nulls_last=True),
+            "submitted_at",
+            "pk",
+        )
     if brand_id:
         assets = assets.filter(campaign__brand_id=brand_id)
     if campaign_id:
@@ -136,3 +171,8 @@ def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
                 }
             )
     return references
+
+
+def version_poster(*, version: AssetVersion) -> VersionPoster | None:
+    """The version's composited poster and brand checks, if it has one (yet)."""
+    return VersionPoster.objects.filter(version=version).first()

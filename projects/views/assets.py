@@ -14,7 +14,12 @@ from projects.exceptions import ProjectsError
 from projects.forms import DecisionForm, EditFromVersionForm, SubmitForm
 from projects.models import Asset, AssetVersion
 from projects.payloads import payload_diff
-from projects.selectors import asset_get_for_user, asset_reviews, version_references
+from projects.selectors import (
+    asset_get_for_user,
+    asset_reviews,
+    version_poster,
+    version_references,
+)
 from projects.services.approvals import (
     REVIEWER_ROLES,
     SUBMITTER_ROLES,
@@ -54,7 +59,10 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and current.pk == asset.submitted_version_id
     )
     can_work = role in SUBMITTER_ROLES
+    poster = version_poster(version=current) if current else None
     context = {
+        "poster": poster,
+        "show_raw": request.GET.get("raw") == "1" or poster is None or not poster.image,
         "asset": asset,
         "versions": versions,
         "current": current,

@@ -76,3 +76,53 @@ def test_overlay_slot_length_is_checked_too(studio: Any, template: Any) -> None:
             poster_template_id=template.pk,
             slot_values={"product": "tea", "headline": "x" * 81},
         )
+
+
+def test_reviewer_sees_the_poster_with_checks_and_the_raw_output_one_click_away(
+    client: Any, studio: Any, template: Any
+) -> None:
+    from tests.projects.review_support import submitted
+
+    version = poster_version(studio, template)
+    submitted(version, user=studio.marketer)
+    client.force_login(studio.reviewer)
+    page = client.get(version.asset.get_absolute_url()).content.decode()
+    assert version.poster.image.url in page
+    assert "Show the raw output" in page
+    assert "Brand checks" in page and "Size and aspect" in page
+    raw = client.get(version.asset.get_absolute_url() + "?raw=1").content.decode()
+    assert version.image.url in raw and "Show the poster" in raw
+
+
+def test_inbox_filters_and_sorts_by_check_results(client: Any, studio: Any, template: Any) -> None:
+    from tests.projects.review_support import first_version, submitted
+
+    plain = first_version(studio)  # no template: no poster
+    failing = poster_version(studio, template, headline="Sale")
+    VersionPoster.objects.filter(version=failing).delete()
+    VersionPoster.objects.create(
+        version=failing, template=template, renderer_version=1, status="fail", failures=1
+    )
+    passing = poster_version(studio, template, headline="Fine")
+    VersionPoster.objects.filter(version=passing).delete()
+    VersionPoster.objects.create(
+        version=passing, template=template, renderer_version=1, status="pass"
+    )
+    for version in (plain, failing, passing):
+        submitted(version, user=studio.marketer)
+    client.force_login(studio.reviewer)
+
+    def titles(query: str) -> list[int]:
+        response = client.get("/reviews/" + query)
+        return [asset.pk for asset, _form in response.context["items"]]
+
+    assert titles("") == [plain.asset_id, failing.asset_id, passing.asset_id]
+    assert titles("?sort=checks") == [failing.asset_id, passing.asset_id, plain.asset_id]
+    assert titles("?checks=fail") == [failing.asset_id]
+    assert titles("?checks=none") == [plain.asset_id]
+    assert titles("?checks=bogus&sort=bogus") == [
+        plain.asset_id,
+        failing.asset_id,
+        passing.asset_id,
+    ]
+    assert "Brand checks: Fail" in client.get("/reviews/").content.decode()
