@@ -288,3 +288,9 @@ GENERATION_STALE_QUEUED_SECONDS = env_int("GENERATION_STALE_QUEUED_SECONDS", def
 WORKER_MAINTENANCE_SECONDS = env_int("WORKER_MAINTENANCE_SECONDS", default=30)
 # Links in notification emails start with this.
 BRANDKIT_PUBLIC_URL = env_str("BRANDKIT_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+# --- Content credentials (C2PA) on exports ----------------------------------------------------
+# Paths to a PEM certificate chain (signing certificate first, then intermediates) and its PKCS#8
+# private key. Both empty: exports carry their payload hash and version id but are unsigned.
+BRANDKIT_C2PA_CERT = env_str("BRANDKIT_C2PA_CERT", default="")
+BRANDKIT_C2PA_KEY = env_str("BRANDKIT_C2PA_KEY", default="")
