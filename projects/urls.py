@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import analytics, assets, audit, campaigns, dashboard, reviews
+from projects.views import analytics, assets, audit, campaigns, dashboard, exports, reviews
 
 app_name = "projects"
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     path("assets/<int:pk>/decide/", assets.asset_decide, name="asset_decide"),
     path("assets/<int:pk>/edit/", assets.asset_edit, name="asset_edit"),
     path("assets/<int:pk>/compare/", assets.asset_compare, name="asset_compare"),
+    path("assets/<int:pk>/export.zip", exports.asset_export, name="asset_export"),
+    path("campaigns/<int:pk>/export.zip", exports.campaign_export, name="campaign_export"),
     path(
         "assets/<int:pk>/versions/<int:number>/reproduce/",
         assets.version_reproduce,

@@ -9,6 +9,7 @@ from projects.selectors.analytics import (
 )
 from projects.selectors.campaigns import (
     Spend,
+    approved_versions_for_export,
     asset_get_for_user,
     batch_progress,
     campaign_assets,
@@ -44,6 +45,7 @@ __all__ = [
     "Spend",
     "analytics_brands",
     "analytics_scope_for_user",
+    "approved_versions_for_export",
     "asset_get_for_user",
     "asset_reviews",
     "audit_events",

@@ -145,3 +145,20 @@ def asset_get_for_user(*, pk: int, user: AnyUser) -> Asset:
     if asset is None:
         raise Http404("No such asset.")
     return asset
+
+
+def approved_versions_for_export(
+    *, campaign: Campaign | None = None, asset: Asset | None = None
+) -> QuerySet[AssetVersion]:
+    """The approved version of `asset`, or of every approved asset of `campaign`, with what an
+    export reads (generation, template, asset) loaded."""
+    assets = Asset.objects.filter(approved_version__isnull=False)
+    if asset is not None:
+        assets = assets.filter(pk=asset.pk)
+    if campaign is not None:
+        assets = assets.filter(campaign=campaign)
+    return (
+        AssetVersion.objects.filter(pk__in=assets.values("approved_version"))
+        .select_related("asset", "generation__poster_template")
+        .order_by("asset_id")
+    )

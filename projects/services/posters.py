@@ -58,14 +58,22 @@ def _version_for_poster(version_id: int) -> AssetVersion:
     ).get(pk=version_id)
 
 
-def _open_source(version: AssetVersion) -> Image.Image:
+def decode_output(data: bytes) -> Image.Image:
+    """A stored output decoded (PosterUnavailable if it cannot be)."""
     try:
-        with default_storage.open(version.image.name, "rb") as handle:
-            image = Image.open(io.BytesIO(handle.read()))
-            image.load()
+        image = Image.open(io.BytesIO(data))
+        image.load()
     except _DECODE_ERRORS as exc:
         raise PosterUnavailable("The generated image could not be read.") from exc
     return image
+
+
+def read_output(version: AssetVersion) -> bytes:
+    try:
+        with default_storage.open(version.image.name, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise PosterUnavailable("The generated image is missing from storage.") from exc
 
 
 def poster_render(
@@ -81,7 +89,7 @@ def poster_render(
         raise PosterUnavailable("This version was not made from a poster template.")
     laid_out = laid_out or template_layout(template=template)
     layout = laid_out.layout if size is None else laid_out.layout.scaled_to(*size)
-    source = source if source is not None else _open_source(version)
+    source = source if source is not None else decode_output(read_output(version))
     try:
         composed = compose_poster(source, layout, version.generation.slot_values, laid_out.files)
     except TextDoesNotFit as exc:
