@@ -208,13 +208,33 @@ def _check_budget(campaign: Campaign, estimated: Decimal) -> None:
         )
 
 
-def generation_request(
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request that passed every check, with its payloads built; nothing saved yet."""
+
+    generation_input: GenerationInput
+    campaign: Campaign
+    template: PosterTemplate | None
+    pack: ReferencePack | None
+    source: AssetVersion | None
+    provider_name: str
+    payloads: tuple[dict[str, Any], ...]
+    prompt: str
+    body: str
+    expected_images: int
+    unit_cost: Decimal
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.unit_cost * len(self.payloads)
+
+
+def generation_prepare(
     *, generation_input: GenerationInput, user: AbstractBaseUser
-) -> list[Generation]:
-    """Check the request against the brand, its packs and templates, the provider's limits and
-    the budget; save one queued Generation per variant with its exact payload; enqueue each
-    after the transaction commits. Raises GenerationRefused (or BudgetExceeded) with a message
-    for the user; nothing is saved or sent then."""
+) -> PreparedRequest:
+    """Check the request against the brand, its packs and templates and the provider's limits,
+    and build its payloads, saving nothing. Raises GenerationRefused with a message for the
+    user. (The budget is checked when saving, under the campaign lock.)"""
     if not 1 <= generation_input.variants <= MAX_VARIANTS:
         raise GenerationRefused(f"Ask for 1 to {MAX_VARIANTS} variants.", field="variants")
     campaign = _load_campaign(generation_input, user)
@@ -257,15 +277,48 @@ def generation_request(
     unit_cost = estimate_cost(
         price_per_image=price_per_image(provider_name), images=expected_images
     )
+    return PreparedRequest(
+        generation_input=generation_input,
+        campaign=campaign,
+        template=template,
+        pack=pack,
+        source=source,
+        provider_name=provider_name,
+        payloads=tuple(payloads),
+        prompt=prompt,
+        body=body,
+        expected_images=expected_images,
+        unit_cost=unit_cost,
+    )
+
+
+def generations_save(
+    *,
+    prepared: list[PreparedRequest],
+    user: AbstractBaseUser,
+    batch_label: str = "",
+) -> list[Generation]:
+    """Save prepared requests of one campaign as queued generations (one batch when more than
+    one), after checking their total against the budget under the campaign lock; enqueue each
+    after the commit. Raises BudgetExceeded; nothing is saved then."""
+    total = sum((request.total_cost for request in prepared), Decimal("0"))
+    count = sum(len(request.payloads) for request in prepared)
     with transaction.atomic():
         # Lock the campaign so two requests cannot both fit under the same remaining budget.
-        campaign = Campaign.objects.select_for_update().select_related("brand").get(pk=campaign.pk)
-        _check_budget(campaign, unit_cost * len(payloads))
+        campaign = (
+            Campaign.objects.select_for_update()
+            .select_related("brand")
+            .get(pk=prepared[0].campaign.pk)
+        )
+        _check_budget(campaign, total)
         batch = None
-        if len(payloads) > 1:
+        if count > 1:
+            first = prepared[0]
             batch = GenerationBatch.objects.create(
                 campaign=campaign,
-                label=generation_input.batch_label or f"{len(payloads)} variants: {body[:80]}",
+                label=batch_label
+                or first.generation_input.batch_label
+                or f"{count} variants: {first.body[:80]}",
                 requested_by=user,
             )
         return [
@@ -273,18 +326,30 @@ def generation_request(
                 campaign=campaign,
                 batch=batch,
                 user=user,
-                generation_input=generation_input,
-                provider_name=provider_name,
+                generation_input=request.generation_input,
+                provider_name=request.provider_name,
                 payload=payload,
-                prompt=prompt,
-                template=template,
-                pack=pack,
-                source=source,
-                expected_images=expected_images,
-                estimated=unit_cost,
+                prompt=request.prompt,
+                template=request.template,
+                pack=request.pack,
+                source=request.source,
+                expected_images=request.expected_images,
+                estimated=request.unit_cost,
             )
-            for payload in payloads
+            for request in prepared
+            for payload in request.payloads
         ]
+
+
+def generation_request(
+    *, generation_input: GenerationInput, user: AbstractBaseUser
+) -> list[Generation]:
+    """Check the request against the brand, its packs and templates, the provider's limits and
+    the budget; save one queued Generation per variant with its exact payload; enqueue each
+    after the transaction commits. Raises GenerationRefused (or BudgetExceeded) with a message
+    for the user; nothing is saved or sent then."""
+    prepared = generation_prepare(generation_input=generation_input, user=user)
+    return generations_save(prepared=[prepared], user=user)
 
 
 def audit_generation(
