@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from projects.views import analytics, assets, audit, campaigns, dashboard, exports, reviews
+from projects.views import (
+    analytics,
+    assets,
+    audit,
+    campaigns,
+    csv_batches,
+    dashboard,
+    exports,
+    reviews,
+)
 
 app_name = "projects"
 urlpatterns = [
@@ -28,6 +37,12 @@ urlpatterns = [
     path("assets/<int:pk>/compare/", assets.asset_compare, name="asset_compare"),
     path("assets/<int:pk>/export.zip", exports.asset_export, name="asset_export"),
     path("campaigns/<int:pk>/export.zip", exports.campaign_export, name="campaign_export"),
+    path("campaigns/<int:pk>/csv-batch/", csv_batches.csv_batch_upload, name="csv_batch_upload"),
+    path(
+        "campaigns/<int:pk>/csv-batch/template-<int:template_pk>.csv",
+        csv_batches.csv_batch_template,
+        name="csv_batch_template",
+    ),
     path(
         "assets/<int:pk>/versions/<int:number>/reproduce/",
         assets.version_reproduce,
