@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from brandkit.views import brands, reference_pack_images, reference_packs
+from brandkit.views import brands, reference_pack_images, reference_packs, template_designer
 
 app_name = "brandkit"
 urlpatterns = [
@@ -50,4 +50,20 @@ urlpatterns = [
         name="reference_pack_new_version",
     ),
     path("templates/<int:pk>/", brands.poster_template_detail, name="poster_template_detail"),
+    path("templates/<int:pk>/design/", template_designer.template_design, name="template_design"),
+    path(
+        "templates/<int:pk>/design/preview.png",
+        template_designer.template_design_preview,
+        name="template_design_preview",
+    ),
+    path(
+        "templates/<int:pk>/publish/",
+        template_designer.template_publish_view,
+        name="template_publish",
+    ),
+    path(
+        "templates/<int:pk>/new-version/",
+        template_designer.template_new_version_view,
+        name="template_new_version",
+    ),
 ]

@@ -333,3 +333,25 @@ def compose_poster(
     return ComposedPoster(
         image=image.convert("RGB"), background=background, texts=texts, logo_rect=logo_rect
     )
+
+
+def placeholder_image(size: tuple[int, int], top: str, bottom: str) -> Image.Image:
+    """A vertical gradient between two brand colours: the designer's stand-in for a model image."""
+    mask = Image.linear_gradient("L").resize(size)
+    return Image.composite(
+        Image.new("RGB", size, hex_rgb(bottom)), Image.new("RGB", size, hex_rgb(top)), mask
+    )
+
+
+def draw_guides(image: Image.Image, layout: PosterLayout) -> None:
+    """Outline the safe area, the text boxes and the logo box (designer previews only)."""
+    draw = ImageDraw.Draw(image)
+    width = max(1, round(max(layout.canvas) / 400))
+    left, top, right, bottom = layout.safe_rect
+    draw.rectangle((left, top, right - 1, bottom - 1), outline=(0, 200, 255), width=width)
+    for slot in layout.slots:
+        x, y, w, h = slot.box
+        draw.rectangle((x, y, x + w - 1, y + h - 1), outline=(255, 0, 180), width=width)
+    if layout.logo is not None:
+        x, y, w, h = layout.logo.box
+        draw.rectangle((x, y, x + w - 1, y + h - 1), outline=(255, 180, 0), width=width)

@@ -11,7 +11,14 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from brandkit.choices import PackPurpose
+from brandkit.choices import (
+    ColorRole,
+    FontRole,
+    LogoVariant,
+    PackPurpose,
+    TextAlignment,
+    TextRendering,
+)
 from brandkit.images import SUPPORTED_FORMATS
 from brandkit.models import MAX_IMAGES_PER_PACK
 
@@ -75,3 +82,93 @@ class ReferenceImageCaptionForm(forms.Form):
 
 class ImageMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("earlier", "Earlier"), ("later", "Later")])
+
+
+MAX_CANVAS_SIDE = 8192
+
+
+def _side(label: str, **kwargs: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=16, max_value=MAX_CANVAS_SIDE, **kwargs)
+
+
+class TemplateDesignForm(forms.Form):
+    """The template-wide fields of the poster designer."""
+
+    prompt_template = forms.CharField(
+        label="Prompt", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    text_rendering = forms.ChoiceField(label="Text by default", choices=TextRendering.choices)
+    canvas_width = _side("Canvas width")
+    canvas_height = _side("Canvas height")
+    safe_inset = forms.IntegerField(label="Safe area inset (px)", min_value=0, initial=0)
+    focal_x = forms.FloatField(label="Focal point x (0-1)", min_value=0, max_value=1)
+    focal_y = forms.FloatField(label="Focal point y (0-1)", min_value=0, max_value=1)
+    logo_variant = forms.ChoiceField(
+        label="Logo", choices=[("", "No logo"), *LogoVariant.choices], required=False
+    )
+    logo_box_x = forms.IntegerField(label="Logo x", min_value=0, required=False)
+    logo_box_y = forms.IntegerField(label="Logo y", min_value=0, required=False)
+    logo_box_width = forms.IntegerField(label="Logo width", min_value=1, required=False)
+    logo_box_height = forms.IntegerField(label="Logo height", min_value=1, required=False)
+    export_sizes = forms.CharField(
+        label="Export presets",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line: name, width, height (e.g. Story, 1080, 1920).",
+    )
+    preview_version = forms.IntegerField(
+        label="Preview over version id", required=False, min_value=1
+    )
+
+    def clean_export_sizes(self) -> list[dict[str, object]]:
+        presets: list[dict[str, object]] = []
+        for number, line in enumerate(self.cleaned_data["export_sizes"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.rsplit(",", 2)]
+            if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+                raise forms.ValidationError(
+                    f"Line {number}: write a preset as “name, width, height”."
+                )
+            width, height = int(parts[1]), int(parts[2])
+            if not (16 <= width <= MAX_CANVAS_SIDE and 16 <= height <= MAX_CANVAS_SIDE):
+                raise forms.ValidationError(
+                    f"Line {number}: sides must be 16 to {MAX_CANVAS_SIDE} pixels."
+                )
+            presets.append({"name": parts[0][:60] or "Preset", "width": width, "height": height})
+        return presets
+
+    @staticmethod
+    def presets_text(presets: list[dict[str, Any]]) -> str:
+        return "\n".join(f"{p['name']}, {p['width']}, {p['height']}" for p in presets)
+
+
+class SlotDesignForm(forms.Form):
+    """One text slot of the designer, with a sample value used only by the live preview."""
+
+    key = forms.SlugField(max_length=40)
+    label = forms.CharField(max_length=80)
+    rendering = forms.ChoiceField(
+        choices=[("", "Template default"), *TextRendering.choices], required=False
+    )
+    box_x = forms.IntegerField(min_value=0)
+    box_y = forms.IntegerField(min_value=0)
+    box_width = forms.IntegerField(min_value=1)
+    box_height = forms.IntegerField(min_value=1)
+    font_role = forms.ChoiceField(choices=FontRole.choices)
+    color_role = forms.ChoiceField(choices=ColorRole.choices)
+    alignment = forms.ChoiceField(choices=TextAlignment.choices)
+    min_font_size = forms.IntegerField(min_value=1, max_value=2000)
+    max_font_size = forms.IntegerField(min_value=1, max_value=2000)
+    max_characters = forms.IntegerField(min_value=1, max_value=2000)
+    max_lines = forms.IntegerField(min_value=1, max_value=20)
+    sample = forms.CharField(required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("min_font_size", 0) > data.get("max_font_size", 10**6):
+            raise forms.ValidationError("The smallest size is larger than the largest.")
+        return data
+
+
+SlotDesignFormSet = forms.formset_factory(SlotDesignForm, extra=0, can_delete=True, max_num=30)

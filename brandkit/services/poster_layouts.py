@@ -6,7 +6,7 @@ Reads only (files through Django's storage); the pure drawing lives in `brandkit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from brandkit.brand_checks import CheckThresholds
 from brandkit.choices import ColorRole, TextRendering
 from brandkit.compositing import LogoLayout, PosterLayout, TextSlotLayout, fit_all
-from brandkit.models import Brand, PosterTemplate
+from brandkit.models import Brand, PosterTemplate, TemplateTextSlot
 from brandkit.selectors import FALLBACK_COLORS
 
 # When a slot's font role has no font, these roles are tried in order.
@@ -66,12 +66,18 @@ def _read(name: str) -> bytes | None:
         return None
 
 
-def template_layout(*, template: PosterTemplate, brand: Brand | None = None) -> TemplateLayout:
+def template_layout(
+    *,
+    template: PosterTemplate,
+    brand: Brand | None = None,
+    slots: Iterable[TemplateTextSlot] | None = None,
+) -> TemplateLayout:
     """The compositor's layout for `template`, with the brand's files read from storage.
 
     Only overlay slots are drawn (prompt slots are in the prompt). A slot whose font role has no
     font uses the brand's heading, body or accent font in that order; with no font at all, or
     without the chosen logo variant, the poster is drawn without it and `missing` says so.
+    `slots` replaces the template's saved slots (the designer previews unsaved edits).
     """
     brand = brand or template.brand
     colors: dict[str, str] = {}
@@ -80,8 +86,8 @@ def template_layout(*, template: PosterTemplate, brand: Brand | None = None) -> 
     fonts = {font.role: font for font in brand.fonts.all()}
     files: dict[str, bytes] = {}
     missing: list[str] = []
-    slots = []
-    for slot in template.text_slots.all():
+    slot_layouts = []
+    for slot in template.text_slots.all() if slots is None else slots:
         if (slot.rendering or template.text_rendering) != TextRendering.OVERLAY:
             continue
         roles = (slot.font_role, *FONT_ROLE_FALLBACK)
@@ -91,7 +97,7 @@ def template_layout(*, template: PosterTemplate, brand: Brand | None = None) -> 
             missing.append(f"No brand font to draw “{slot.label or slot.key}”.")
             continue
         files[font.sha256] = data
-        slots.append(
+        slot_layouts.append(
             TextSlotLayout(
                 key=slot.key,
                 label=slot.label or slot.key,
@@ -117,7 +123,7 @@ def template_layout(*, template: PosterTemplate, brand: Brand | None = None) -> 
         logo = LogoLayout(box=template.logo_box, sha256=brand_logo.sha256 if brand_logo else "")
     layout = PosterLayout(
         canvas=(template.canvas_width, template.canvas_height),
-        slots=tuple(slots),
+        slots=tuple(slot_layouts),
         logo=logo,
         safe_inset=template.safe_inset,
         focal_point=(template.focal_x, template.focal_y),

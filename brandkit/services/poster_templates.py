@@ -122,6 +122,14 @@ def poster_template_set_slot(
     return slot
 
 
+@transaction.atomic
+def poster_template_remove_slot(*, template: PosterTemplate, key: str) -> None:
+    """Remove the text slot `key` of a draft template (nothing happens if it has none)."""
+    template = PosterTemplate.objects.select_for_update().get(pk=template.pk)
+    ensure_editable(template)
+    TemplateTextSlot.objects.filter(template=template, key=key).delete()
+
+
 def poster_template_check(template: PosterTemplate) -> list[str]:
     """Everything that stops a template from being published, as readable sentences."""
     problems: list[str] = []

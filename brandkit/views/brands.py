@@ -62,4 +62,9 @@ def poster_template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template = poster_template_get_for_user(pk=pk, user=request.user)
     except PosterTemplate.DoesNotExist as exc:
         raise Http404("No such template.") from exc
-    return render(request, "brandkit/poster_template_detail.html", {"template": template})
+    can_design = brand_role(user=request.user, brand=template.brand) == MembershipRole.ADMIN
+    return render(
+        request,
+        "brandkit/poster_template_detail.html",
+        {"template": template, "can_design": can_design},
+    )
