@@ -25,6 +25,7 @@ from projects.models import AssetVersion, Review
 from projects.services.posters import (
     PosterUnavailable,
     decode_output,
+    poster_origin,
     poster_render,
     read_output,
 )
@@ -113,7 +114,8 @@ def _version_files(
     layouts: dict[int, TemplateLayout],
 ) -> Iterator[tuple[str, bytes, ManifestRow]]:
     generation = version.generation
-    template = generation.poster_template
+    origin = poster_origin(version)
+    template = origin[0] if origin else None
     folder = f"{version.asset_id}-{slugify(version.asset.title)[:60] or 'asset'}"
     extension = EXPORT_FORMATS[fmt]
     approved_by = (

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from PIL import Image
 
 from brandkit.brand_checks import (
@@ -25,6 +26,7 @@ from brandkit.brand_checks import (
     worst_status,
 )
 from brandkit.compositing import RENDERER_VERSION, ComposedPoster, TextDoesNotFit, compose_poster
+from brandkit.models import PosterTemplate
 from brandkit.services.poster_layouts import TemplateLayout, template_layout
 from brandkit.storage import store_content_addressed
 from projects.choices import CheckStatus
@@ -50,6 +52,29 @@ class RenderedPoster:
     composed: ComposedPoster
     checks: list[CheckResult]
     source_size: tuple[int, int]
+
+
+MAX_EDIT_CHAIN = 100
+
+
+def poster_origin(version: AssetVersion) -> tuple[PosterTemplate, dict[str, str]] | None:
+    """The template and slot values a version's poster is drawn from: its own generation's, or,
+    for an edit of a poster version (edits carry no template), the nearest ancestor's."""
+    current: AssetVersion | None = version
+    for _ in range(MAX_EDIT_CHAIN):
+        if current is None:
+            return None
+        generation = current.generation
+        if generation.poster_template_id is not None:
+            return generation.poster_template, dict(generation.slot_values)
+        if current.parent_id is None:
+            return None
+        current = (
+            AssetVersion.objects.select_related("generation__poster_template__brand")
+            .filter(pk=current.parent_id)
+            .first()
+        )
+    return None
 
 
 def _version_for_poster(version_id: int) -> AssetVersion:
@@ -84,14 +109,15 @@ def poster_render(
     laid_out: TemplateLayout | None = None,
 ) -> RenderedPoster:
     """Draw the version's poster at the canvas size or re-laid out for `size`, and check it."""
-    template = version.generation.poster_template
-    if template is None:
+    origin = poster_origin(version)
+    if origin is None:
         raise PosterUnavailable("This version was not made from a poster template.")
+    template, values = origin
     laid_out = laid_out or template_layout(template=template)
     layout = laid_out.layout if size is None else laid_out.layout.scaled_to(*size)
     source = source if source is not None else decode_output(read_output(version))
     try:
-        composed = compose_poster(source, layout, version.generation.slot_values, laid_out.files)
+        composed = compose_poster(source, layout, values, laid_out.files)
     except TextDoesNotFit as exc:
         raise PosterUnavailable(exc.message) from exc
     checks = run_brand_checks(
@@ -120,9 +146,10 @@ def version_poster_create(*, version_id: int) -> VersionPoster | None:
     if existing is not None:
         return existing
     version = _version_for_poster(version_id)
-    template = version.generation.poster_template
-    if template is None:
+    origin = poster_origin(version)
+    if origin is None:
         return None
+    template = origin[0]
     fields: dict[str, object]
     try:
         rendered = poster_render(version=version)
@@ -159,14 +186,19 @@ def version_posters_enqueue(*, versions: Iterable[AssetVersion]) -> None:
     from projects.jobs import version_poster_job
 
     for version in versions:
-        if version.generation.poster_template_id is not None:
+        # An edit carries no template itself; its poster comes from the version it edits.
+        if version.generation.poster_template_id is not None or version.parent_id is not None:
             enqueue_after_commit(version_poster_job, version.pk, job_id=f"poster-{version.pk}")
 
 
 def posters_missing() -> Iterable[int]:
-    """Ids of versions made from a template that have no poster yet, oldest first."""
+    """Ids of versions that may have a poster (made from a template, or edits) and have none
+    yet, oldest first."""
     return (
-        AssetVersion.objects.filter(generation__poster_template__isnull=False, poster__isnull=True)
+        AssetVersion.objects.filter(
+            Q(generation__poster_template__isnull=False) | Q(parent__isnull=False),
+            poster__isnull=True,
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
         .iterator()

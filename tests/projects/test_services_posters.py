@@ -126,3 +126,16 @@ def test_inbox_filters_and_sorts_by_check_results(client: Any, studio: Any, temp
         passing.asset_id,
     ]
     assert "Brand checks: Fail" in client.get("/reviews/").content.decode()
+
+
+def test_an_edit_of_a_poster_version_gets_the_same_template_poster(
+    studio: Any, template: Any
+) -> None:
+    from tests.projects.review_support import next_version
+
+    version = poster_version(studio, template, headline="Edit me")
+    edited = next_version(studio, version)
+    assert edited.generation.poster_template_id is None
+    poster = VersionPoster.objects.get(version=edited)
+    assert poster.template_id == template.pk
+    assert poster.error == "" and poster.image
