@@ -69,6 +69,21 @@ class TextAlignment(models.TextChoices):
     RIGHT = "right", "Right"
 
 
+class LogoAnchor(models.TextChoices):
+    """Where the logo sits inside its box, and which point of the box stays put when an export
+    preset re-lays the template out."""
+
+    TOP_LEFT = "top-left", "Top left"
+    TOP = "top", "Top"
+    TOP_RIGHT = "top-right", "Top right"
+    LEFT = "left", "Left"
+    CENTER = "center", "Centre"
+    RIGHT = "right", "Right"
+    BOTTOM_LEFT = "bottom-left", "Bottom left"
+    BOTTOM = "bottom", "Bottom"
+    BOTTOM_RIGHT = "bottom-right", "Bottom right"
+
+
 class TextRendering(models.TextChoices):
     """How a template's text gets onto the poster."""
 

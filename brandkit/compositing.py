@@ -58,12 +58,31 @@ class TextSlotLayout:
     max_lines: int = 3
 
 
+# Anchor name -> (x, y) fraction of the box: where the logo sits in it.
+ANCHORS = {
+    "top-left": (0.0, 0.0),
+    "top": (0.5, 0.0),
+    "top-right": (1.0, 0.0),
+    "left": (0.0, 0.5),
+    "center": (0.5, 0.5),
+    "right": (1.0, 0.5),
+    "bottom-left": (0.0, 1.0),
+    "bottom": (0.5, 1.0),
+    "bottom-right": (1.0, 1.0),
+}
+
+
 @dataclass(frozen=True)
 class LogoLayout:
-    """The logo: contained in its box (aspect kept), centred on the box."""
+    """The logo: contained in its box (aspect kept), placed at the box's anchor."""
 
     box: Box
     sha256: str
+    anchor: str = "center"
+
+    @property
+    def anchor_fractions(self) -> tuple[float, float]:
+        return ANCHORS.get(self.anchor, (0.5, 0.5))
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,8 @@ class PosterLayout:
 
         Boxes keep their relative positions; font sizes scale with the smaller of the two axis
         factors so text is never stretched, and is fitted again in its new box; the logo keeps
-        its aspect, sized by the smaller factor and centred where its box was.
+        its aspect, sized by the smaller factor, with its anchor point (a corner, an edge's
+        middle or the centre of its box) kept where it was relative to the canvas.
         """
         scale_x, scale_y = width / self.canvas[0], height / self.canvas[1]
         scale = min(scale_x, scale_y)
@@ -112,11 +132,12 @@ class PosterLayout:
         logo = None
         if self.logo is not None:
             x, y, w, h = self.logo.box
-            centre_x, centre_y = (x + w / 2) * scale_x, (y + h / 2) * scale_y
+            ax, ay = self.logo.anchor_fractions
+            point_x, point_y = (x + ax * w) * scale_x, (y + ay * h) * scale_y
             new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
-            logo = LogoLayout(
-                box=(round(centre_x - new_w / 2), round(centre_y - new_h / 2), new_w, new_h),
-                sha256=self.logo.sha256,
+            logo = dataclasses.replace(
+                self.logo,
+                box=(round(point_x - ax * new_w), round(point_y - ay * new_h), new_w, new_h),
             )
         return dataclasses.replace(
             self,
@@ -311,7 +332,8 @@ def place_logo(image: Image.Image, logo: LogoLayout, files: Mapping[str, bytes])
     scale = min(width / picture.width, height / picture.height)
     size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
     picture = picture.resize(size, Image.Resampling.LANCZOS)
-    left, top = x + (width - size[0]) // 2, y + (height - size[1]) // 2
+    ax, ay = logo.anchor_fractions
+    left, top = x + round((width - size[0]) * ax), y + round((height - size[1]) * ay)
     image.alpha_composite(picture, dest=(left, top))
     return left, top, left + size[0], top + size[1]
 

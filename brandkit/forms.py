@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from brandkit.choices import (
     ColorRole,
     FontRole,
+    LogoAnchor,
     LogoVariant,
     PackPurpose,
     TextAlignment,
@@ -110,6 +111,7 @@ class TemplateDesignForm(forms.Form):
     logo_box_y = forms.IntegerField(label="Logo y", min_value=0, required=False)
     logo_box_width = forms.IntegerField(label="Logo width", min_value=1, required=False)
     logo_box_height = forms.IntegerField(label="Logo height", min_value=1, required=False)
+    logo_anchor = forms.ChoiceField(label="Logo anchor", choices=LogoAnchor.choices)
     export_sizes = forms.CharField(
         label="Export presets",
         required=False,

@@ -59,6 +59,7 @@ class PosterTemplateAdmin(VersionedAdminMixin, admin.ModelAdmin):
                 "fields": [
                     "logo_variant",
                     ("logo_box_x", "logo_box_y", "logo_box_width", "logo_box_height"),
+                    "logo_anchor",
                 ]
             },
         ),

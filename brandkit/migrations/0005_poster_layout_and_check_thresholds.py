@@ -24,6 +24,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='postertemplate',
+            name='logo_anchor',
+            field=models.CharField(choices=[('top-left', 'Top left'), ('top', 'Top'), ('top-right', 'Top right'), ('left', 'Left'), ('center', 'Centre'), ('right', 'Right'), ('bottom-left', 'Bottom left'), ('bottom', 'Bottom'), ('bottom-right', 'Bottom right')], default='center', max_length=16),
+        ),
+        migrations.AddField(
+            model_name='postertemplate',
             name='focal_x',
             field=models.FloatField(default=0.5, help_text='Horizontal focal point of the generated image, 0 (left) to 1.'),
         ),

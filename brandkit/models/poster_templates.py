@@ -8,6 +8,7 @@ from django.urls import reverse
 from brandkit.choices import (
     ColorRole,
     FontRole,
+    LogoAnchor,
     LogoVariant,
     TextAlignment,
     TextRendering,
@@ -52,6 +53,9 @@ class PosterTemplate(VersionedModel):
     logo_box_y = models.PositiveIntegerField(null=True, blank=True)
     logo_box_width = models.PositiveIntegerField(null=True, blank=True)
     logo_box_height = models.PositiveIntegerField(null=True, blank=True)
+    logo_anchor = models.CharField(
+        max_length=16, choices=LogoAnchor.choices, default=LogoAnchor.CENTER
+    )
     safe_inset = models.PositiveIntegerField(
         default=0, help_text="Pixels kept clear along every edge (the safe area)."
     )

@@ -120,7 +120,11 @@ def template_layout(
             missing.append(f"The brand has no {template.get_logo_variant_display()} logo.")
         else:
             files[brand_logo.sha256] = data
-        logo = LogoLayout(box=template.logo_box, sha256=brand_logo.sha256 if brand_logo else "")
+        logo = LogoLayout(
+            box=template.logo_box,
+            sha256=brand_logo.sha256 if brand_logo else "",
+            anchor=template.logo_anchor,
+        )
     layout = PosterLayout(
         canvas=(template.canvas_width, template.canvas_height),
         slots=tuple(slot_layouts),

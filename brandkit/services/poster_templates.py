@@ -35,6 +35,7 @@ EDITABLE_FIELDS = (
     "logo_box_y",
     "logo_box_width",
     "logo_box_height",
+    "logo_anchor",
     "safe_inset",
     "focal_x",
     "focal_y",

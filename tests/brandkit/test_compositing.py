@@ -179,3 +179,17 @@ def test_right_to_left_text_is_shaped_when_raqm_is_available() -> None:
     # Arabic letters join: the shaped word is narrower than its isolated letters side by side.
     word = "سلام"
     assert font.getlength(word) < sum(font.getlength(letter) for letter in word)
+
+
+def test_logo_anchor_places_it_in_its_box_and_keeps_the_corner_in_presets() -> None:
+    anchored = PosterLayout(
+        canvas=(1000, 1000),
+        logo=LogoLayout(box=(700, 700, 200, 200), sha256=LOGO_SHA, anchor="bottom-right"),
+    )
+    poster = compose_poster(Image.new("RGB", (1000, 1000), "white"), anchored, {}, FILES)
+    assert poster.logo_rect == (700, 800, 900, 900)  # 200x100 at the bottom of its box
+    story = anchored.scaled_to(1080, 1920)
+    x, y, w, h = story.logo.box
+    # The box's bottom-right corner stays at the same relative place: (0.9, 0.9) of the canvas.
+    assert (x + w, y + h) == (972, 1728)
+    assert (w, h) == (216, 216)

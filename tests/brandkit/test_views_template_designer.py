@@ -41,6 +41,7 @@ def post_data(template: PosterTemplate, **changes: Any) -> dict[str, Any]:
         "logo_box_y": template.logo_box_y,
         "logo_box_width": template.logo_box_width,
         "logo_box_height": template.logo_box_height,
+        "logo_anchor": template.logo_anchor,
         "export_sizes": "Square, 1080, 1080\nStory, 1080, 1920",
         "preview_version": "",
     }
