@@ -111,10 +111,18 @@ def template_design(request: HttpRequest, pk: int) -> HttpResponse:
         fields, slots = _initial(template)
         form = TemplateDesignForm(initial=fields)
         formset = SlotDesignFormSet(initial=slots, prefix="slot")
+    from projects.selectors.campaigns import recent_versions_of_brand
+
     return render(
         request,
         "brandkit/template_design.html",
-        {"template": template, "form": form, "formset": formset, "editable": editable},
+        {
+            "template": template,
+            "form": form,
+            "formset": formset,
+            "editable": editable,
+            "recent_versions": recent_versions_of_brand(brand_id=template.brand_id),
+        },
     )
 
 

@@ -162,3 +162,12 @@ def approved_versions_for_export(
         .select_related("asset", "generation__poster_template")
         .order_by("asset_id")
     )
+
+
+def recent_versions_of_brand(*, brand_id: int, limit: int = 20) -> list[AssetVersion]:
+    """The brand's newest versions (for the template designer's "preview over" choice)."""
+    return list(
+        AssetVersion.objects.filter(asset__campaign__brand_id=brand_id)
+        .select_related("asset")
+        .order_by("-created_at", "-pk")[:limit]
+    )

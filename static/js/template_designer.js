@@ -58,5 +58,9 @@
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
+  // Fields outside the <form> element that belong to it (form="designer-form").
+  Array.prototype.forEach.call(document.querySelectorAll("[form='designer-form']"), function (field) {
+    field.addEventListener("change", schedule);
+  });
   refresh();
 }());

@@ -139,3 +139,27 @@ def test_an_edit_of_a_poster_version_gets_the_same_template_poster(
     poster = VersionPoster.objects.get(version=edited)
     assert poster.template_id == template.pk
     assert poster.error == "" and poster.image
+
+
+def test_designer_preview_over_a_version_is_scoped_to_the_brand(
+    client: Any, studio: Any, template: Any
+) -> None:
+    from brandkit.services.poster_templates import poster_template_new_version
+    from tests.brandkit.test_views_template_designer import post_data
+    from tests.factories import brand_with_admin
+
+    version = poster_version(studio, template)
+    draft = poster_template_new_version(template=template)
+    client.force_login(studio.admin)
+    url = f"/templates/{draft.pk}/design/preview.png"
+    assert client.post(url, post_data(draft, preview_version=version.pk)).status_code == 200
+    other_brand, other_admin = brand_with_admin(name="Other", slug="other")
+    other_template = poster_template(other_brand, other_admin, name="Other poster")
+    other_draft = poster_template_new_version(template=other_template)
+    client.force_login(other_admin)
+    response = client.post(
+        f"/templates/{other_draft.pk}/design/preview.png",
+        post_data(other_draft, preview_version=version.pk),
+    )
+    assert response.status_code == 400
+    assert "No version" in response.json()["errors"][0]
