@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from brandkit.choices import AuditVerb, VersionStatus
+from brandkit.choices import AuditVerb, TextRendering, VersionStatus
 from brandkit.exceptions import InvalidTemplate
 from brandkit.models import Brand, PosterTemplate, TemplateTextSlot
 from brandkit.services.versioning import (
@@ -136,9 +136,17 @@ def poster_template_check(template: PosterTemplate) -> list[str]:
     problems: list[str] = []
     slots = list(template.text_slots.all())
     slot_keys = {slot.key for slot in slots}
-    for variable in prompt_variables(template.prompt_template):
+    variables = prompt_variables(template.prompt_template)
+    for variable in variables:
         if variable not in slot_keys:
             problems.append(f"The prompt uses {{{variable}}} but no text slot has that key.")
+    for slot in slots:
+        rendering = slot.rendering or template.text_rendering
+        if rendering == TextRendering.PROMPT and slot.key not in variables:
+            problems.append(
+                f"Text slot '{slot.key}' is for the model to render, but the prompt does not "
+                f"use {{{slot.key}}}."
+            )
     canvas = (template.canvas_width, template.canvas_height)
     for slot in slots:
         if slot.box_x + slot.box_width > canvas[0] or slot.box_y + slot.box_height > canvas[1]:

@@ -193,3 +193,14 @@ def test_logo_anchor_places_it_in_its_box_and_keeps_the_corner_in_presets() -> N
     # The box's bottom-right corner stays at the same relative place: (0.9, 0.9) of the canvas.
     assert (x + w, y + h) == (972, 1728)
     assert (w, h) == (216, 216)
+
+
+# The pixels of that poster with Pillow 13.0.0 (its wheel pins FreeType and HarfBuzz). A change
+# here means text renders differently: check the new output by eye before updating the hash.
+GOLDEN_POSTER_SHA256 = "af0ab80c266a1dd655f45c26b5beb8871057ce34b137ac51899ccb49e685b665"
+
+
+def test_exact_rendering_matches_the_recorded_pixels() -> None:
+    source = Image.new("RGB", (1000, 1000), (10, 61, 98))
+    poster = compose_poster(source, layout(), {"headline": "Brandkit", "body": "Exact text"}, FILES)
+    assert hashlib.sha256(poster.image.tobytes()).hexdigest() == GOLDEN_POSTER_SHA256

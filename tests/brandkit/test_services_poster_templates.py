@@ -256,3 +256,22 @@ def test_poster_template_archive_follows_the_transitions(brand, admin_user) -> N
         poster_template_archive(template=template)
     published = poster_template_publish(template=template, user=admin_user)
     assert poster_template_archive(template=published).status == VersionStatus.ARCHIVED
+
+
+def test_poster_template_publish_refuses_a_prompt_slot_the_prompt_does_not_use(
+    brand, admin_user
+) -> None:
+    template = draft_template(brand)
+    poster_template_set_slot(
+        template=template,
+        key="tagline",
+        label="Tagline",
+        rendering=TextRendering.PROMPT,
+        box_x=100,
+        box_y=700,
+        box_width=800,
+        box_height=100,
+    )
+    assert publish_problem(template, admin_user) == (
+        "Text slot 'tagline' is for the model to render, but the prompt does not use {tagline}."
+    )
