@@ -112,6 +112,7 @@ def _version_files(
     fmt: str,
     approval: Review | None,
     layouts: dict[int, TemplateLayout],
+    skipped: list[dict[str, object]],
 ) -> Iterator[tuple[str, bytes, ManifestRow]]:
     generation = version.generation
     origin = poster_origin(version)
@@ -124,7 +125,12 @@ def _version_files(
         else ""
     )
     approved_at = approval.decided_at.isoformat() if approval else ""
-    raw = read_output(version)
+    try:
+        raw = read_output(version)
+        source = decode_output(raw)
+    except PosterUnavailable as exc:
+        skipped.append({"version_id": version.pk, "preset": "", "reason": exc.message})
+        return
     parent = (raw, version.content_type)
 
     def credentials(preset: str) -> Credentials:
@@ -163,7 +169,6 @@ def _version_files(
         )
 
     if template is None:
-        source = decode_output(raw)
         name = f"{folder}/v{version.number}-original.{extension}"
         data = encode_with_metadata(source, fmt, credentials("original"))
         data, state = sign(
@@ -171,7 +176,6 @@ def _version_files(
         )
         yield name, data, row(name, "original", source.size, [], state)
         return
-    source = decode_output(raw)
     if template.pk not in layouts:  # a campaign's assets share a few templates
         layouts[template.pk] = template_layout(template=template)
     laid_out = layouts[template.pk]
@@ -183,8 +187,9 @@ def _version_files(
                 source=source,
                 laid_out=laid_out,
             )
-        except PosterUnavailable:
-            continue  # the manifest lists what was exported; the asset page says why not
+        except PosterUnavailable as exc:
+            skipped.append({"version_id": version.pk, "preset": preset.name, "reason": exc.message})
+            continue
         checks = [asdict(check) for check in rendered.checks]
         name = f"{folder}/v{version.number}-{preset.slug}.{extension}"
         data = encode_with_metadata(rendered.composed.image, fmt, credentials(preset.name))
@@ -210,17 +215,18 @@ def export_zip_stream(*, versions: Iterable[AssetVersion], fmt: str) -> Iterator
     sink = _ChunkSink()
     rows: list[ManifestRow] = []
     layouts: dict[int, TemplateLayout] = {}
+    skipped: list[dict[str, object]] = []
     # Images are already compressed: store them, and deflate only the manifests.
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for version in versions:
             for name, data, manifest_row in _version_files(
-                version, fmt, approvals.get(version.pk), layouts
+                version, fmt, approvals.get(version.pk), layouts, skipped
             ):
                 archive.writestr(name, data)
                 rows.append(manifest_row)
                 del data
                 yield sink.take()
-        manifest = {"files": [asdict(row) for row in rows]}
+        manifest = {"files": [asdict(row) for row in rows], "skipped": skipped}
         archive.writestr(
             "manifest.json",
             json.dumps(manifest, indent=2, sort_keys=True),

@@ -135,7 +135,8 @@ def poster_render(
 
 def encode_png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=3)
+    # Level 1: about three times faster than the default on a 2048x2048 poster, for larger files.
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

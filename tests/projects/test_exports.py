@@ -134,3 +134,17 @@ def test_exports_are_scoped_and_need_an_approved_version(
     draft = first_version(studio)
     assert client.get(f"/assets/{draft.asset_id}/export.zip").status_code == 404
     assert client.get(f"/assets/{approved.asset_id}/export.zip?format=gif").status_code == 404
+
+
+def test_a_version_whose_image_is_missing_is_listed_as_skipped(
+    client: Any, studio: Any, approved: Any
+) -> None:
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(approved.image.name)
+    client.force_login(studio.marketer)
+    archive = download(client, f"/campaigns/{studio.campaign.pk}/export.zip")
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["files"] == []
+    assert manifest["skipped"][0]["version_id"] == approved.pk
+    assert "missing" in manifest["skipped"][0]["reason"]
