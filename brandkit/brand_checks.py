@@ -10,7 +10,8 @@ inform reviewers and never reject anything by themselves.
   taken at the 10th percentile (the darkest/lightest tenth decides, not the average); 4.5:1 for
   body text, 3:1 for large text. "Large" is WCAG's 24 CSS px, read on the poster scaled to a
   1080 px wide screen.
-- Logo: present and inside the safe area.
+- Logo: present, inside the safe area, and standing out 3:1 (WCAG non-text contrast) from what
+  lies under it, comparing average colours of the pixels it covers.
 - Size and aspect: the generated image against the canvas it has to cover.
 """
 
@@ -20,7 +21,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from brandkit.compositing import ComposedPoster, Rect, hex_rgb
 
@@ -33,6 +34,7 @@ WCAG_BODY, WCAG_LARGE = 4.5, 3.0
 LARGE_TEXT_PX_AT_1080 = 24
 ASPECT_TOLERANCE = 0.01
 UPSCALE_WARN = 1.25
+LOGO_CONTRAST = 3.0  # WCAG 2 non-text contrast (1.4.11)
 
 RGB = tuple[int, int, int]
 
@@ -253,7 +255,29 @@ def check_contrast(poster: ComposedPoster) -> list[CheckResult]:
     return results
 
 
-def check_logo(logo_rect: Rect | None, safe_rect: Rect, *, expected: bool) -> CheckResult:
+def logo_contrast(poster: ComposedPoster) -> float | None:
+    """Contrast of the logo's average colour against the average of what lies under it, over
+    the pixels the logo changed (1.0 when it changed none: it is invisible); None without a
+    placed logo."""
+    if poster.logo_rect is None:
+        return None
+    drawn = poster.image.crop(poster.logo_rect)
+    under = poster.background.crop(poster.logo_rect)
+    mask = ImageChops.difference(drawn, under).convert("L").point(lambda v: 255 if v else 0)
+    if mask.getbbox() is None:
+        return 1.0
+    logo_rgb = tuple(round(v) for v in ImageStat.Stat(drawn, mask).mean[:3])
+    under_rgb = tuple(round(v) for v in ImageStat.Stat(under, mask).mean[:3])
+    return contrast_ratio(logo_rgb, under_rgb)  # type: ignore[arg-type]
+
+
+def check_logo(
+    logo_rect: Rect | None,
+    safe_rect: Rect,
+    *,
+    expected: bool,
+    contrast: float | None = None,
+) -> CheckResult:
     label = "Logo"
     if not expected:
         return CheckResult("logo", label, PASS, "This template places no logo.")
@@ -271,7 +295,15 @@ def check_logo(logo_rect: Rect | None, safe_rect: Rect, *, expected: bool) -> Ch
         if inside
         else "The logo reaches outside the safe area; it may be cropped in print or by apps."
     )
-    return CheckResult("logo", label, PASS if inside else WARN, summary, {"rect": list(logo_rect)})
+    visible = contrast is None or contrast >= LOGO_CONTRAST
+    if contrast is not None:
+        summary += f" It stands out {contrast:.1f}:1 from what lies under it" + (
+            "." if visible else f"; WCAG asks {LOGO_CONTRAST:g}:1 for graphics."
+        )
+    figures: dict[str, object] = {"rect": list(logo_rect)}
+    if contrast is not None:
+        figures["contrast"] = round(contrast, 2)
+    return CheckResult("logo", label, PASS if inside and visible else WARN, summary, figures)
 
 
 def check_size(source_size: tuple[int, int], canvas: tuple[int, int]) -> CheckResult:
@@ -316,6 +348,11 @@ def run_brand_checks(
     return [
         check_palette(poster.image, palette, thresholds),
         *check_contrast(poster),
-        check_logo(poster.logo_rect, safe_rect, expected=logo_expected),
+        check_logo(
+            poster.logo_rect,
+            safe_rect,
+            expected=logo_expected,
+            contrast=logo_contrast(poster),
+        ),
         check_size(source_size, poster.background.size),
     ]

@@ -163,3 +163,33 @@ def test_size_and_aspect() -> None:
     assert cropped.status == WARN and "cropped" in cropped.summary
     enlarged = check_size((1024, 1024), (2048, 2048))
     assert enlarged.status == WARN and enlarged.figures["upscale"] == 2.0
+
+
+def test_a_logo_that_vanishes_into_its_background_warns() -> None:
+    import io
+
+    from brandkit.compositing import LogoLayout
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (100, 50), (242, 107, 29, 255)).save(buffer, "PNG")
+    logo = buffer.getvalue()
+    sha = hashlib.sha256(logo).hexdigest()
+    layout = PosterLayout(canvas=(400, 400), logo=LogoLayout((250, 300, 100, 50), sha))
+
+    def logo_check(background: str):
+        composed = compose_poster(Image.new("RGB", (400, 400), background), layout, {}, {sha: logo})
+        results = run_brand_checks(
+            composed,
+            source_size=(400, 400),
+            palette=PALETTE,
+            thresholds=CheckThresholds(),
+            safe_rect=(20, 20, 380, 380),
+            logo_expected=True,
+        )
+        return next(r for r in results if r.key == "logo")
+
+    hidden = logo_check("#F0691C")  # nearly the logo's own orange
+    assert hidden.status == WARN and hidden.figures["contrast"] < 1.1
+    assert "3:1" in hidden.summary
+    visible = logo_check("#0A3D62")
+    assert visible.status == PASS and visible.figures["contrast"] > 3
