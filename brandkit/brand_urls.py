@@ -50,6 +50,11 @@ urlpatterns = [
         name="reference_pack_new_version",
     ),
     path("templates/<int:pk>/", brands.poster_template_detail, name="poster_template_detail"),
+    path(
+        "brands/<slug:slug>/templates/new/",
+        template_designer.template_create_view,
+        name="poster_template_create",
+    ),
     path("templates/<int:pk>/design/", template_designer.template_design, name="template_design"),
     path(
         "templates/<int:pk>/design/preview.png",

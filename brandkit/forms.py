@@ -88,6 +88,16 @@ class ImageMoveForm(forms.Form):
 MAX_CANVAS_SIDE = 8192
 
 
+class PosterTemplateCreateForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    prompt_template = forms.CharField(
+        label="Prompt",
+        max_length=2000,
+        initial="A product photo of {product}",
+        help_text="Use {slot} variables for the text slots the model should know about.",
+    )
+
+
 def _side(label: str, **kwargs: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=16, max_value=MAX_CANVAS_SIDE, **kwargs)
 

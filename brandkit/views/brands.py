@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from brandkit.choices import MembershipRole
-from brandkit.forms import ReferencePackCreateForm
+from brandkit.forms import PosterTemplateCreateForm, ReferencePackCreateForm
 from brandkit.models import Brand, PosterTemplate
 from brandkit.selectors import (
     brand_get_for_detail,
@@ -47,6 +47,7 @@ def render_brand_detail(
         "role": role,
         "is_admin": is_admin,
         "pack_form": (pack_form or ReferencePackCreateForm()) if is_admin else None,
+        "template_form": PosterTemplateCreateForm() if is_admin else None,
     }
     return render(request, "brandkit/brand_detail.html", context, status=status)
 

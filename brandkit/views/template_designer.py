@@ -24,12 +24,13 @@ from PIL import Image
 from brandkit.choices import ColorRole, MembershipRole, VersionStatus
 from brandkit.compositing import TextDoesNotFit, compose_poster, draw_guides, placeholder_image
 from brandkit.exceptions import BrandkitError
-from brandkit.forms import SlotDesignFormSet, TemplateDesignForm
+from brandkit.forms import PosterTemplateCreateForm, SlotDesignFormSet, TemplateDesignForm
 from brandkit.models import PosterTemplate, TemplateTextSlot
 from brandkit.selectors import FALLBACK_COLORS, brand_role, poster_template_get_for_user
 from brandkit.services.poster_layouts import template_layout
 from brandkit.services.poster_templates import (
     EDITABLE_FIELDS,
+    poster_template_create,
     poster_template_new_version,
     poster_template_publish,
     poster_template_remove_slot,
@@ -204,6 +205,31 @@ def template_design_preview(request: HttpRequest, pk: int) -> HttpResponse:
             " ".join(laid_out.missing)[:500].encode("ascii", "replace").decode()
         )
     return response
+
+
+@login_required
+@require_POST
+def template_create_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a new template (draft v1, 2048x2048) and open it in the designer."""
+    from brandkit.views.brands import brand_get_or_404
+
+    brand = brand_get_or_404(request, slug)
+    if brand_role(user=request.user, brand=brand) != MembershipRole.ADMIN:
+        raise PermissionDenied("Only the brand's admins can add poster templates.")
+    form = PosterTemplateCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the new template a name and a prompt.")
+        return redirect(brand.get_absolute_url())
+    try:
+        template = poster_template_create(brand=brand, **form.cleaned_data)
+    except BrandkitError as exc:
+        messages.error(request, exc.message)
+        return redirect(brand.get_absolute_url())
+    except ValidationError:
+        messages.error(request, "This brand already has a poster template with that name.")
+        return redirect(brand.get_absolute_url())
+    messages.success(request, f"Created {template}: add its slots, then publish it.")
+    return redirect("brandkit:template_design", pk=template.pk)
 
 
 @login_required

@@ -126,3 +126,25 @@ def test_designer_is_for_brand_admins_only(client: Any, setup: Any, django_user_
     client.force_login(stranger)
     assert client.get(f"/templates/{draft.pk}/design/").status_code == 404
     assert client.post(f"/templates/{draft.pk}/publish/").status_code == 404
+
+
+def test_admin_starts_a_template_from_the_brand_page(
+    client: Any, setup: Any, django_user_model: Any
+) -> None:
+    brand, admin, _published, _draft = setup
+    client.force_login(admin)
+    assert "New poster template" in client.get(brand.get_absolute_url()).content.decode()
+    url = f"/brands/{brand.slug}/templates/new/"
+    response = client.post(url, {"name": "Story ad", "prompt_template": "A photo of {product}"})
+    created = PosterTemplate.objects.get(brand=brand, name="Story ad")
+    assert (created.version, created.status) == (1, VersionStatus.DRAFT)
+    assert response["Location"].endswith(f"/templates/{created.pk}/design/")
+    assert client.get(response["Location"]).status_code == 200
+    again = client.post(url, {"name": "Story ad", "prompt_template": "x"}, follow=True)
+    assert "already has a poster template" in again.content.decode()
+    marketer = member(brand, MembershipRole.MARKETER, username="m2")
+    client.force_login(marketer)
+    assert client.post(url, {"name": "Nope", "prompt_template": "x"}).status_code == 403
+    stranger = django_user_model.objects.create_user("stranger2", password="x")
+    client.force_login(stranger)
+    assert client.post(url, {"name": "Nope", "prompt_template": "x"}).status_code == 404
