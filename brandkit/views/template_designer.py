@@ -22,7 +22,13 @@ from django.views.decorators.http import require_POST
 from PIL import Image
 
 from brandkit.choices import ColorRole, MembershipRole, VersionStatus
-from brandkit.compositing import TextDoesNotFit, compose_poster, draw_guides, placeholder_image
+from brandkit.compositing import (
+    TextDoesNotFit,
+    compose_poster,
+    draw_guides,
+    fit_all,
+    placeholder_image,
+)
 from brandkit.exceptions import BrandkitError
 from brandkit.forms import PosterTemplateCreateForm, SlotDesignFormSet, TemplateDesignForm
 from brandkit.models import PosterTemplate, TemplateTextSlot
@@ -186,15 +192,27 @@ def template_design_preview(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     laid_out = template_layout(template=draft, brand=template.brand, slots=unsaved)
     samples = {slot["key"]: slot.get("sample", "") for slot in slots}
+    full = laid_out.layout
+    scale = min(1.0, PREVIEW_MAX_SIDE / max(full.canvas))
+    # Draw at preview size (a 8192 px canvas would cost seconds per keystroke), but decide what
+    # fits at full size, as a request would; if rounding at the small size refuses text that
+    # fits at full size, draw at full size instead.
+    small = full.scaled_to(
+        max(1, round(full.canvas[0] * scale)), max(1, round(full.canvas[1] * scale))
+    )
     try:
-        source = _preview_source(template, data.get("preview_version"), laid_out.layout.canvas)
-        poster = compose_poster(source, laid_out.layout, samples, laid_out.files)
+        fit_all(full, samples, laid_out.files)
+        source = _preview_source(template, data.get("preview_version"), small.canvas)
+        try:
+            poster, drawn = compose_poster(source, small, samples, laid_out.files), small
+        except TextDoesNotFit:
+            poster, drawn = compose_poster(source, full, samples, laid_out.files), full
     except TextDoesNotFit as exc:
         return JsonResponse({"errors": [exc.message], "slot": exc.key}, status=422)
     except ValidationError as exc:
         return JsonResponse({"errors": exc.messages}, status=400)
     image = poster.image
-    draw_guides(image, laid_out.layout)
+    draw_guides(image, drawn)
     image.thumbnail((PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
