@@ -21,14 +21,12 @@ from typing import Any
 
 import httpx
 
-from projects.providers.base import (
-    GenerationSpec,
-    OutputImage,
-    ProviderResult,
-    validate_common,
-)
+from projects.providers.ark_bodies import ark_body
+from projects.providers.base import GenerationSpec, OutputImage, ProviderResult
+from projects.providers.catalog import ModelCapabilities
 from projects.providers.errors import error_details, error_from_details, malformed
-from projects.providers.hosted import Downloader, HostedProvider
+from projects.providers.hosted import Downloader, HostedProvider, capabilities_for
+from projects.providers.model_rules import validate_for_model
 
 DEFAULT_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
 DEFAULT_MODEL = "seedream-4-0-250828"
@@ -61,38 +59,30 @@ class ArkProvider(HostedProvider):
             read_timeout=read_timeout,
         )
 
+    # How this transport writes the body (the OpenAI-compatible subclass differs).
+    image_as_list = False
+    sends_stream = True
+
+    def capabilities(self, spec: GenerationSpec) -> ModelCapabilities:
+        """The model table's entry for the spec's model (or its mapping); InvalidSpec naming how
+        to map an unknown id."""
+        return capabilities_for(spec, default_model=self.default_model, provider=self.name)
+
     def validate(self, spec: GenerationSpec) -> None:
-        """The documented Seedream 4.0 limits (base.validate_common); raises InvalidSpec."""
-        validate_common(spec, provider=self.name)
+        """The model's own limits (model_rules, from the catalog); raises InvalidSpec."""
+        validate_for_model(spec, self.capabilities(spec), provider=self.name)
 
     def build_payload(self, spec: GenerationSpec) -> dict[str, Any]:
-        """The exact body to POST, references still as pointers (pure)."""
-        self.validate(spec)
-        body: dict[str, Any] = {"model": spec.model or self.default_model, "prompt": spec.prompt}
-        if spec.references:
-            body["image"] = self.reference_field(spec.references)
-        body["size"] = spec.size
-        # "auto" lets the model return a group of up to max_images; "disabled" is exactly one.
-        if spec.max_images > 1:
-            body["sequential_image_generation"] = "auto"
-            body["sequential_image_generation_options"] = {"max_images": spec.max_images}
-        else:
-            body["sequential_image_generation"] = "disabled"
-        body["response_format"] = spec.response_format
-        body["watermark"] = spec.watermark
-        # No `seed`: the doc lists it only for seedream-3.0-t2i and seededit-3.0-i2i, not for 4.0,
-        # and whether 4.0 ignores or rejects it is unconfirmed (§1.2). Sending it could fail the
-        # request or imply a reproducibility we cannot promise, so the stored body shows no seed.
-        self.add_transport_fields(body)
-        return body
-
-    def reference_field(self, references: tuple[str, ...]) -> str | list[str]:
-        """`image`: a string for one reference, a list for several (as in the doc's examples)."""
-        return references[0] if len(references) == 1 else list(references)
-
-    def add_transport_fields(self, body: dict[str, Any]) -> None:
-        # One JSON reply, not Server-Sent Events (see the module docstring).
-        body["stream"] = False
+        """The exact body to POST, references still as pointers (pure; see ark_bodies)."""
+        model = self.capabilities(spec)
+        validate_for_model(spec, model, provider=self.name)
+        return ark_body(
+            spec,
+            model,
+            model_id=spec.model or self.default_model,
+            image_as_list=self.image_as_list,
+            send_stream=self.sends_stream,
+        )
 
     def submit(self, body: Mapping[str, Any]) -> ProviderResult:
         """POST the resolved body once (never retried here: it may be billed); parse the reply."""

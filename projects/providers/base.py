@@ -44,6 +44,9 @@ class GenerationSpec:
 
     `references` holds, in order, either pointers (`"sha256:<hex>"`, a stored file) or `https://`
     URLs passed through untouched. `max_images` above 1 asks for a group (a consistent set).
+    `output_format` and `background` are empty for the model's default. `rules_model` is the
+    model-table id whose rules apply when `model` is not in the table itself (an `ep-...` id a
+    brand mapped); empty otherwise.
     """
 
     prompt: str
@@ -54,6 +57,9 @@ class GenerationSpec:
     response_format: ResponseFormat = "b64_json"
     watermark: bool = True
     seed: int | None = None
+    output_format: str = ""
+    background: str = ""
+    rules_model: str = ""
 
     @property
     def mode(self) -> GenerationMode:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from brandkit.choices import AuditVerb, BrandStatus, MembershipRole, VersionStatus
 from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
-from brandkit.selectors import brand_role
+from brandkit.selectors import brand_model_mappings, brand_role
 from brandkit.services.audit import audit_record
 from brandkit.services.provider_credentials import provider_overrides
 from projects.choices import GenerationMode, GenerationStatus
@@ -27,10 +27,10 @@ from projects.payloads import (
     PromptRuleViolation,
     SlotRule,
     compose_prompt,
-    estimate_cost,
     fill_prompt_template,
     find_forbidden_terms,
 )
+from projects.pricing import PriceBasis, generation_cost, price_basis
 from projects.providers import PROVIDER_NAMES, get_provider
 from projects.providers.base import GenerationSpec, ProviderError
 from projects.providers.references import REFERENCE_POINTER_PREFIX
@@ -63,6 +63,8 @@ class GenerationInput:
     watermark: bool = True
     seed: int | None = None
     batch_label: str = ""
+    output_format: str = ""
+    background: str = ""
 
 
 def canonical_json(payload: Mapping[str, Any]) -> str:
@@ -71,10 +73,6 @@ def canonical_json(payload: Mapping[str, Any]) -> str:
 
 def payload_digest(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
-
-
-def price_per_image(provider: str) -> Decimal:
-    return Decimal(str(settings.PROVIDER_PRICE_PER_IMAGE.get(provider, "0")))
 
 
 def campaign_committed_spend(campaign: Campaign) -> Decimal:
@@ -171,10 +169,15 @@ def _references(
 
 
 def _provider_for(generation_input: GenerationInput, campaign: Campaign) -> tuple[str, Any]:
+    """The provider to use, built for the request's model, else the brand's default model, else
+    the brand's provider override or the settings' model (fal picks its endpoint from it)."""
     name = generation_input.provider or campaign.brand.default_provider
     if name not in PROVIDER_NAMES:
         raise GenerationRefused(f"Unknown provider {name!r}.", field="provider")
     overrides = provider_overrides(brand=campaign.brand, provider=name)
+    chosen_model = generation_input.model or campaign.brand.default_model
+    if chosen_model:
+        overrides["model"] = chosen_model
     try:
         return name, get_provider(name, **overrides)
     except ImproperlyConfigured as exc:
@@ -214,6 +217,12 @@ def generation_request(
     prompt = compose_prompt(body=body, prefix=brand.prompt_prefix, suffix=brand.prompt_suffix)
     pack, source, pointers = _references(generation_input, campaign, template)
     provider_name, provider = _provider_for(generation_input, campaign)
+    model_id = (
+        provider.default_model
+        if provider_name != "local"
+        else (generation_input.model or brand.default_model)
+    )
+    mappings = brand_model_mappings(brand=brand)
     is_group = generation_input.mode == GenerationMode.GROUP
     expected_images = generation_input.group_size if is_group else 1
     base_seed = (
@@ -225,12 +234,15 @@ def generation_request(
     for variant in range(generation_input.variants):
         spec = GenerationSpec(
             prompt=prompt,
-            model=generation_input.model or brand.default_model,
+            model=model_id,
+            rules_model=mappings.get(model_id, ""),
             references=tuple(pointers),
             size=generation_input.size,
             max_images=expected_images,
             response_format="b64_json",
             watermark=generation_input.watermark,
+            output_format=generation_input.output_format,
+            background=generation_input.background,
             # Variants differ by seed where the provider takes one (the local renderer does).
             seed=base_seed + variant,
         )
@@ -238,9 +250,14 @@ def generation_request(
             payloads.append(provider.build_payload(spec))
         except ProviderError as exc:
             raise GenerationRefused(exc.message, field=exc.field or "prompt") from exc
-    unit_cost = estimate_cost(
-        price_per_image=price_per_image(provider_name), images=expected_images
+    basis = price_basis(
+        provider=provider_name,
+        model_id=model_id,
+        size=generation_input.size,
+        references=len(pointers),
+        mappings=mappings,
     )
+    unit_cost = generation_cost(basis, images=expected_images)
     with transaction.atomic():
         # Lock the campaign so two requests cannot both fit under the same remaining budget.
         campaign = Campaign.objects.select_for_update().select_related("brand").get(pk=campaign.pk)
@@ -266,6 +283,8 @@ def generation_request(
                 source=source,
                 expected_images=expected_images,
                 estimated=unit_cost,
+                model_id=model_id,
+                basis=basis,
             )
             for payload in payloads
         ]
@@ -304,6 +323,8 @@ def _create_generation(
     source: AssetVersion | None,
     expected_images: int,
     estimated: Decimal,
+    model_id: str,
+    basis: PriceBasis,
 ) -> Generation:
     from projects.services.generation_runs import enqueue_generation
 
@@ -312,7 +333,7 @@ def _create_generation(
         batch=batch,
         mode=generation_input.mode,
         provider=provider_name,
-        model=str(payload.get("model", "")),
+        model=str(payload.get("model") or model_id),
         poster_template=template,
         reference_pack=pack,
         source_version=source,
@@ -323,6 +344,9 @@ def _create_generation(
             "group_size": expected_images,
             "watermark": generation_input.watermark,
             "seed": payload.get("seed"),
+            "output_format": generation_input.output_format,
+            "background": generation_input.background,
+            "price_basis": basis.as_record(),
         },
         payload=payload,
         payload_sha256=payload_digest(payload),
