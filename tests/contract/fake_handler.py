@@ -19,6 +19,7 @@ from tests.contract.fake_replies import (
     OUTPUT_FAULTS,
     Fault,
     ark_reply,
+    design_model_refusal,
     error_reply,
     fal_result,
     fal_submit_reply,
@@ -80,7 +81,8 @@ class Handler(BaseHTTPRequestHandler):
             "/v1/images/generations",
         ):
             self._generation("ark" if path.startswith("/api/v3") else "openai", body)
-        elif self.command == "POST" and path.startswith("/fal-ai/"):
+        elif self.command == "POST" and path.startswith(("/fal-ai/", "/bytedance/")):
+            # fal serves the newer Seedream versions without the `fal-ai/` prefix (research §2).
             self._fal_submit(body)
         elif path.startswith(f"/{FAL_APP}/requests/"):
             self._fal_request(path.removeprefix(f"/{FAL_APP}/requests/"))
@@ -137,6 +139,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         fake._pause(fake.latency)
         body = json.loads(raw_body)
+        refusal = design_model_refusal(body)
+        if refusal is not None:
+            self._send_json(400, refusal)
+            return
         if vendor == "openai" and fake.openai_reply_shape == "openai":
             self._send_json(200, openai_reply(fake, body, fault))
         else:

@@ -161,6 +161,44 @@ def error_reply(
     return status, {"error": {"code": code, "message": message, "param": "", "type": kind}}, headers
 
 
+# The 5.x "design" models answer 400 to `sequential_image_generation` or `stream`, even as
+# "disabled" / false (research §1.3, §1.7); the fake does the same, so a body that would fail
+# upstream fails here too. Written from the research, not from the app's model table.
+DESIGN_MODELS = frozenset(
+    {
+        "dola-seedream-5-0-pro-260628",
+        "seedream-5-0-pro-260628",
+        "seedream-5-0-flash-260915",
+        "dola-seedream-5-0-flash-260915",
+        "seedream-5-5-261028",
+        "dola-seedream-5-5-261028",
+    }
+)
+DESIGN_REFUSED_KEYS = (
+    "sequential_image_generation",
+    "sequential_image_generation_options",
+    "stream",
+)
+
+
+def design_model_refusal(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The 400 reply a design model gives a body with group or stream keys, else None."""
+    if body.get("model") not in DESIGN_MODELS:
+        return None
+    for key in DESIGN_REFUSED_KEYS:
+        if key in body:
+            return {
+                "error": {
+                    "code": "InvalidParameter",
+                    "message": f"The parameter `{key}` specified in the request is not valid "
+                    f"for model {body['model']}.",
+                    "param": key,
+                    "type": "BadRequest",
+                }
+            }
+    return None
+
+
 def _group_size(body: dict[str, Any]) -> int:
     if body.get("sequential_image_generation") != "auto":
         return 1
