@@ -174,3 +174,12 @@ def published_reference_packs(*, brand: Brand) -> QuerySet[ReferencePack]:
 def brand_model_mappings(*, brand: Brand) -> dict[str, str]:
     """The brand's model mappings: unknown model id -> the model table's id whose rules apply."""
     return dict(ModelMapping.objects.filter(brand=brand).values_list("model_id", "maps_to"))
+
+
+def model_mappings_for_user(*, user: AnyUser) -> QuerySet[ModelMapping]:
+    """The model mappings of the brands the user belongs to."""
+    return (
+        ModelMapping.objects.filter(brand__in=brand_list_for_user(user=user))
+        .select_related("brand")
+        .order_by("brand__name", "model_id")
+    )

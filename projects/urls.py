@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import analytics, assets, audit, campaigns, dashboard, reviews
+from projects.views import analytics, assets, audit, campaigns, dashboard, models, reviews
 
 app_name = "projects"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
         dashboard.dashboard_generations,
         name="dashboard_generations",
     ),
+    path("models/", models.model_list, name="model_list"),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/progress.json", campaigns.campaign_progress, name="campaign_progress"),

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 REQUESTER_ROLES = {MembershipRole.ADMIN, MembershipRole.MARKETER}
 MAX_VARIANTS = 20
+# A provider's refusal names a GenerationSpec field; the user knows the request's.
+SPEC_TO_INPUT_FIELDS = {"max_images": "group_size", "references": "reference_images"}
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,8 @@ def generation_request(
         try:
             payloads.append(provider.build_payload(spec))
         except ProviderError as exc:
-            raise GenerationRefused(exc.message, field=exc.field or "prompt") from exc
+            field = SPEC_TO_INPUT_FIELDS.get(exc.field, exc.field) or "prompt"
+            raise GenerationRefused(exc.message, field=field) from exc
     basis = price_basis(
         provider=provider_name,
         model_id=model_id,

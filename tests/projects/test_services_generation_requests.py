@@ -116,7 +116,7 @@ def test_fifteen_references_are_refused_naming_the_model_and_limit(
         reference_image_ids=tuple(image.pk for image in images),
     )
     assert error.message == "15 reference images given; Seedream 4.0 takes at most 14"
-    assert error.field == "references"
+    assert error.field == "reference_images"
     assert fake_provider.posts() == []
 
 
