@@ -119,7 +119,7 @@
         cells[2].insertAdjacentHTML("beforeend", '<p class="error">' + text(row.error) + "</p>");
       }
       cells[3].innerHTML = row.outputs.map(function (output, index) {
-        return '<a href="' + text(output.url) + '"><img src="' + text(output.thumbnail) +
+        return '<a href="' + text(output.url) + '"><img class="checker" src="' + text(output.thumbnail) +
           '" alt="Output ' + (index + 1) + '" width="64" height="64"></a>';
       }).join("");
       tr.setAttribute("data-status", row.status);

@@ -66,6 +66,19 @@ def make_jpeg(size: tuple[int, int], index: int = 0) -> bytes:
     return buffer.getvalue()
 
 
+def make_transparent_png(size: tuple[int, int], index: int = 0) -> bytes:
+    """A real RGBA PNG: an opaque disc on a fully transparent ground (a cut-out product)."""
+    width, height = size
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse(
+        (width // 4, height // 4, 3 * width // 4, 3 * height // 4),
+        fill=((index * 67) % 256, 90, 200, 255),
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 class FakeProviderServer:
     """The fake; use as a context manager, or `start()` / `stop()`.
 
@@ -163,6 +176,9 @@ class FakeProviderServer:
 
     def image_bytes(self, index: int) -> bytes:
         return make_jpeg(self.image_size, index)
+
+    def png_bytes(self, index: int) -> bytes:
+        return make_transparent_png(self.image_size, index)
 
     def output_url(self, index: int, fault: Fault | None = None) -> str:
         """Where output `index` lives; a signed-looking query, as Ark's TOS links have."""

@@ -219,6 +219,13 @@ def ark_reply(
     for index in range(count):
         if fault is not None and fault.name == "PARTIAL_GROUP" and index == failed_index:
             data.append(copy.deepcopy(failed_item))
+        elif body.get("response_format") == "b64_json" and body.get("output_format") == "png":
+            # PNG output (research §1.5): with a transparent background, RGBA.
+            encoded = base64.b64encode(fake.png_bytes(index)).decode()
+            item = {"b64_json": encoded, "size": f"{width}x{height}", "output_format": "png"}
+            if body.get("background"):
+                item["background"] = body["background"]
+            data.append(item)
         elif body.get("response_format") == "b64_json":
             encoded = base64.b64encode(fake.image_bytes(index)).decode()
             data.append({"b64_json": encoded, "size": f"{width}x{height}"})
