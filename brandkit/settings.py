@@ -213,6 +213,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="brandkit@localhost")
 ARK_BASE_URL = env_str("ARK_BASE_URL", default="https://ark.ap-southeast.bytepluses.com/api/v3")
 ARK_API_KEY = env_str("ARK_API_KEY", default="")
 ARK_MODEL = env_str("ARK_MODEL", default="seedream-4-0-250828")
+# Groups on the models that stream (4.0, 4.5, 5.0 Lite) arrive image by image (SSE), so each is
+# stored and shown at once, and a cut stream keeps what arrived. Off: one JSON reply at the end.
+ARK_STREAM_GROUPS = env_bool("ARK_STREAM_GROUPS", default=True)
 # fal.ai queue API.
 FAL_QUEUE_URL = env_str("FAL_QUEUE_URL", default="https://queue.fal.run")
 FAL_KEY = env_str("FAL_KEY", default="")

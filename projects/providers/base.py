@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -172,6 +172,10 @@ class ProviderResult:
         return tuple(image for image in self.images if not image.is_success)
 
 
+# Called with each image as it arrives, for providers that stream (Ark groups); others ignore it.
+ImageCallback = Callable[[OutputImage], None]
+
+
 class ImageProvider(Protocol):
     """One Seedream 4.0 provider.
 
@@ -187,7 +191,9 @@ class ImageProvider(Protocol):
 
     def build_payload(self, spec: GenerationSpec) -> dict[str, Any]: ...
 
-    def submit(self, body: Mapping[str, Any]) -> ProviderResult: ...
+    def submit(
+        self, body: Mapping[str, Any], on_image: ImageCallback | None = None
+    ) -> ProviderResult: ...
 
 
 def parse_size(size: str, *, provider: str = "") -> tuple[int, int] | None:

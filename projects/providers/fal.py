@@ -32,6 +32,7 @@ import httpx
 
 from projects.providers.base import (
     GenerationSpec,
+    ImageCallback,
     InvalidSpec,
     OutputImage,
     ProviderError,
@@ -192,7 +193,9 @@ class FalProvider(HostedProvider):
             )
         return f"{self.base_url}/{endpoint}"
 
-    def submit(self, body: Mapping[str, Any]) -> ProviderResult:
+    def submit(
+        self, body: Mapping[str, Any], on_image: ImageCallback | None = None
+    ) -> ProviderResult:
         """Submit once, wait for completion within `deadline`, fetch and parse the result."""
         self.ensure_resolved(body)
         response = self.request("POST", self.endpoint_url(body), json=dict(body), is_submit=True)

@@ -15,6 +15,7 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,7 +33,7 @@ from projects.models import Generation, GenerationAttempt
 from projects.payloads import retry_delay_seconds
 from projects.pricing import PriceBasis, generation_cost, price_basis
 from projects.providers import catalog, get_provider
-from projects.providers.base import ProviderError, ProviderErrorKind, ProviderResult
+from projects.providers.base import OutputImage, ProviderError, ProviderErrorKind, ProviderResult
 from projects.providers.references import resolve_payload
 from projects.queue import enqueue_after_commit, get_connection, job_timeout_seconds
 from projects.ratelimit import ProviderLimiter, limits_for
@@ -183,17 +184,40 @@ def _claim(generation_id: int, *, time_limit: int | None = None) -> Claim | None
 def _run_claimed(claim: Claim) -> None:
     generation = claim.generation
     started = time.monotonic()
+    streamed: dict[int, StoredOutput] = {}
     try:
-        result = _call_provider(generation)
+        result = _call_provider(generation, on_image=_store_as_it_arrives(claim, streamed))
     except ProviderError as error:
         _finish_with_error(claim, error)
         return
     seconds = time.monotonic() - started
-    stored = [output_store(image) for image in result.succeeded]
-    _finish_with_result(claim, result, stored, seconds)
+    stored = [streamed.get(image.index) or output_store(image) for image in result.succeeded]
+    _finish_with_result(claim, result, stored, seconds, shown=set(streamed))
 
 
-def _call_provider(generation: Generation) -> ProviderResult:
+def _store_as_it_arrives(
+    claim: Claim, streamed: dict[int, StoredOutput]
+) -> Callable[[OutputImage], None]:
+    """For streamed groups: store each image and make its version as soon as it arrives, so the
+    campaign page shows it while the rest of the group is still being made. A reproduction
+    keeps its outputs apart until the end (they are compared, not added as versions)."""
+
+    def on_image(image: OutputImage) -> None:
+        output = output_store(image)
+        streamed[image.index] = output
+        if claim.generation.is_reproduction:
+            return
+        with transaction.atomic():
+            generation = _lock_own_run(claim)
+            if generation is not None:
+                output_versions_create(generation=generation, outputs=[output])
+
+    return on_image
+
+
+def _call_provider(
+    generation: Generation, *, on_image: Callable[[OutputImage], None] | None = None
+) -> ProviderResult:
     """The only step that talks to the provider; no transaction or row lock is open here."""
     overrides = provider_overrides(brand=generation.campaign.brand, provider=generation.provider)
     if generation.model and generation.provider != "local":
@@ -204,7 +228,7 @@ def _call_provider(generation: Generation) -> ProviderResult:
         )
     provider = get_provider(generation.provider, **overrides)
     body = resolve_payload(generation.payload, StoredReferences())
-    return provider.submit(body)
+    return provider.submit(body, on_image=on_image)
 
 
 def price_basis_of(generation: Generation) -> PriceBasis:
@@ -251,8 +275,14 @@ def _record_discarded_bill(claim: Claim, result: ProviderResult) -> None:
 
 
 def _finish_with_result(
-    claim: Claim, result: ProviderResult, stored: list[StoredOutput], seconds: float
+    claim: Claim,
+    result: ProviderResult,
+    stored: list[StoredOutput],
+    seconds: float,
+    *,
+    shown: set[int] | None = None,
 ) -> None:
+    """Finish the run; `shown` are the output indexes whose versions a stream already made."""
     failed = [
         {"index": image.index, "kind": image.error.kind.value, "message": image.error.message}
         for image in result.failed
@@ -270,7 +300,10 @@ def _finish_with_result(
         if generation.is_reproduction:
             reproduction_complete(generation=generation, outputs=stored)
         else:
-            output_versions_create(generation=generation, outputs=stored)
+            output_versions_create(
+                generation=generation,
+                outputs=[output for output in stored if output.index not in (shown or set())],
+            )
         generation.status = status
         generation.finished_at = now
         generation.provider_seconds = seconds

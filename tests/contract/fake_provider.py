@@ -104,6 +104,9 @@ class FakeProviderServer:
         self.openai_reply_shape = "ark"
         self.redirect_target = METADATA_URL  # where /redirect/<n> points
         self.fal_waiting_statuses: tuple[str, ...] = ("IN_QUEUE", "IN_PROGRESS")
+        # Streamed Ark groups: when set, the stream holds after its first image until the test
+        # sets it (so a test can look at the app while the request is still open).
+        self.stream_gate: threading.Event | None = None
         self.requests: list[RecordedRequest] = []
         self._faults: deque[Fault] = deque()
         self._fal_jobs: dict[str, _FalJob] = {}

@@ -45,6 +45,7 @@ class Fault(enum.Enum):
     URL_REDIRECT_PRIVATE = "output URLs redirect to 169.254.169.254"
     FAL_STUCK = "fal: the request never leaves IN_PROGRESS"
     FAL_FAILED_RESULT = "fal: COMPLETED, and the result is a 422 content-policy error"
+    STREAM_CUT = "a streamed group is cut (connection reset) after its second image"
 
 
 # Faults that shape the outputs rather than the reply to the generation request itself.
@@ -56,8 +57,10 @@ OUTPUT_FAULTS = frozenset(
         Fault.URL_REDIRECT_PRIVATE,
         Fault.FAL_STUCK,
         Fault.FAL_FAILED_RESULT,
+        Fault.STREAM_CUT,
     }
 )
+STREAM_CUT_AFTER = 2
 
 
 @cache
@@ -293,3 +296,36 @@ def fal_result(
             }
         )
     return 200, {"images": images, "seed": body.get("seed", 746406749)}
+
+
+def ark_stream_events(
+    fake: FakeProviderServer, body: dict[str, Any], fault: Fault | None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The SSE events of a streamed Ark group (research §1.6): one partial event per image,
+    `image_index` counting failures too, then `completed` with the usage."""
+    reply = ark_reply(fake, body, None if fault is Fault.STREAM_CUT else fault)
+    events: list[tuple[str, dict[str, Any]]] = []
+    for index, item in enumerate(reply["data"]):
+        if "error" in item:
+            events.append(
+                (
+                    "image_generation.partial_failed",
+                    {"type": "image_generation.partial_failed", "image_index": index, **item},
+                )
+            )
+        else:
+            events.append(
+                (
+                    "image_generation.partial_succeeded",
+                    {"type": "image_generation.partial_succeeded", "image_index": index, **item},
+                )
+            )
+    if fault is Fault.STREAM_CUT:
+        return [*events[:STREAM_CUT_AFTER], ("cut", {})]
+    events.append(
+        (
+            "image_generation.completed",
+            {"type": "image_generation.completed", "usage": reply["usage"]},
+        )
+    )
+    return events
