@@ -1,4 +1,4 @@
-"""The one interface every Seedream 4.0 provider implements, and the values that cross it.
+"""The one interface every Seedream provider implements, and the values that cross it.
 
 Providers know no database. They take a provider-neutral `GenerationSpec`, build the exact JSON body
 they would send (pure, with reference images as content-addressed pointers), submit a resolved body,
@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-# Seedream 4.0 limits (../shared/providers/seedream-api.md §1.2).
+# Seedream 4.0 limits (../shared/providers/seedream-api.md §1.2), kept for the local renderer,
+# which imitates 4.0. The hosted providers take every limit from the model table (catalog.py,
+# checked by model_rules.py).
 MAX_REFERENCES = 10
 MAX_REFERENCES_PLUS_OUTPUTS = 15
 MAX_GROUP_IMAGES = 15

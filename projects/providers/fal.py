@@ -1,22 +1,28 @@
-"""fal.ai queue API serving Seedream 4.0 (`fal-ai/bytedance/seedream/v4`).
+"""fal.ai queue API serving the Seedream models of the table (catalog `fal_*` fields).
 
-Contract: shared/providers/seedream-api.md §2. Submit `POST {queue}/{model}/text-to-image` (or
-`/edit` when there are references, in `image_urls`) with `Authorization: Key <FAL_KEY>`; the reply
-gives `request_id`, `status_url` and `response_url`. Poll `status_url` until `COMPLETED` (there is
-no FAILED status: a failed request completes and its result is the error), then GET
-`response_url`. We always use the URLs fal returns (the doc warns they are not the submit path),
-and only when they are on the queue's own origin, so the key is never sent anywhere else.
+Contract: shared/providers/seedream-api.md §2 and research §2. Submit `POST {queue}/{endpoint}`
+with `Authorization: Key <FAL_KEY>`, the endpoint being the model's text-to-image id, or its edit
+id when there are references (in `image_urls`). The newer versions live in fal's partner
+namespace without `fal-ai/` (`bytedance/seedream/v5.5/text-to-image`), so endpoints are the
+exact ids of the table, never built from a prefix. The provider's model (FAL_MODEL, a brand
+override, or the generation's model) picks the endpoint; a model id the table cannot place is
+taken as an endpoint root, as FAL_MODEL was before the table. The reply gives `request_id`,
+`status_url` and `response_url`. Poll `status_url` until `COMPLETED` (there is no FAILED status:
+a failed request completes and its result is the error), then GET `response_url`. We always use
+the URLs fal returns (the doc warns they are not the submit path), and only when they are on the
+queue's own origin, so the key is never sent anywhere else.
 
-Size mapping (fal `image_size` is an enum or `{width, height}`, §2.2):
-- `WxH` -> `{"width": W, "height": H}`; fal's pixel range (960x960 to 4096x4096) is Seedream's.
-- `2K` -> `"auto_2K"`, `4K` -> `"auto_4K"`: like Ark's presets, the model picks the shape.
-- `1K` -> `{"width": 1024, "height": 1024}`: fal has no `auto_1K`, and what resolution plain
-  `"auto"` gives is undocumented, so we ask for an explicit 1K square instead of guessing.
+Sizes (`image_size` is an enum or `{width, height}`): `WxH` -> `{"width": W, "height": H}`; each
+model's presets map through its `fal_sizes` (v4 `auto_2K`/`auto_4K` and an explicit 1K square,
+since fal has no `auto_1K` for v4; 5.5 `auto_1K`/`auto_1.5K`/`auto_2K`; explicit squares where
+fal documents no enum).
 
-Groups: fal caps `max_images` at 6 (Ark: 15); `num_images` (separate generations) is always 1.
-`response_format: "b64_json"` maps to `sync_mode: true` (outputs come back as data URIs and are not
-kept in fal's request history); `"url"` outputs are downloaded at once. `watermark` has no fal
-field. `enable_safety_checker` is always sent as true: fal checks unauthorised accounts anyway.
+Groups: `max_images` only for the models that make groups, capped at 6 by fal; `num_images`
+(separate generations) is always 1. `background` and `output_format` only where fal documents
+them (5.5). `response_format: "b64_json"` maps to `sync_mode: true` (outputs come back as data
+URIs and are not kept in fal's request history); `"url"` outputs are downloaded at once.
+`watermark` has no fal field. `enable_safety_checker` is always sent as true: fal checks
+unauthorised accounts anyway.
 """
 
 from __future__ import annotations
