@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -61,6 +62,27 @@ def model_data_attributes(model: ModelCapabilities) -> dict[str, str]:
         "data-output-formats": " ".join(model.output_formats),
         "data-backgrounds": " ".join(model.backgrounds),
     }
+
+
+def model_choice_label(model: ModelCapabilities) -> str:
+    """What the model can do and its lowest price, in the option's words (details: /models/)."""
+    from projects.pricing import price_basis
+
+    groups = f"groups of up to {model.max_outputs}" if model.makes_groups else "one image"
+    cheapest = min(
+        Decimal(price_basis(provider="ark", model_id=model.id, size=size).per_image)
+        for size in model.size_presets
+    )
+    parts = [
+        model.label,
+        groups,
+        f"{model.max_references} references",
+        "/".join(model.size_presets),
+    ]
+    if "transparent" in model.backgrounds:
+        parts.append("transparent")
+    parts.append(f"from ${cheapest}")
+    return " · ".join(parts)
 
 
 def size_fits(size: str, model: ModelCapabilities) -> bool:
@@ -193,7 +215,7 @@ class GenerationForm(forms.Form):
         widget = self.fields["model"].widget
         widget.option_data[""] = model_data_attributes(default)
         for model in all_models():
-            choices.append((model.id, model.label))
+            choices.append((model.id, model_choice_label(model)))
             widget.option_data[model.id] = model_data_attributes(model)
         for model_id, target in sorted(mappings.items()):
             mapped = resolve_model(target)

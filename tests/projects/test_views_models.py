@@ -55,13 +55,17 @@ def test_the_models_page_needs_a_login() -> None:
     assert response.status_code == 302
 
 
-def test_the_form_offers_every_model_with_its_capabilities(studio: Any) -> None:
+def test_the_form_offers_every_model_with_its_capabilities(studio: Any, settings: Any) -> None:
+    settings.PROVIDER_PRICE_PER_IMAGE = {"ark": "", "local": "0"}
     ModelMapping.objects.create(
         brand=studio.brand, model_id="ep-acme-1", maps_to="seedream-5-5-261028"
     )
     html = client_for(studio.marketer).get(studio.campaign.get_absolute_url()).content.decode()
-    option = re.search(r'<option value="seedream-5-5-261028"[^>]*>', html)
+    option = re.search(r'<option value="seedream-5-5-261028"[^>]*>([^<]*)', html)
     assert option is not None
+    assert option.group(1) == (
+        "Seedream 5.5 · one image · 10 references · 1K/1.5K/2K · transparent · from $0.02"
+    )
     assert 'data-sizes="1K 1.5K 2K"' in option.group(0)
     assert 'data-max-outputs="1"' in option.group(0)
     assert 'data-backgrounds="auto opaque transparent"' in option.group(0)
@@ -114,3 +118,14 @@ def test_a_model_chosen_in_the_form_is_queued_with_it(studio: Any, settings: Any
     assert generation.payload["background"] == "transparent"
     assert generation.payload["output_format"] == "png"
     assert generation.payload["size"] == "1.5K"
+
+
+def test_the_compare_diff_names_a_changed_background() -> None:
+    from projects.payloads import payload_diff
+
+    changes = payload_diff(
+        {"model": "seedream-5-5-261028", "prompt": "p"},
+        {"model": "seedream-5-5-261028", "prompt": "p", "background": "transparent"},
+        providers=("ark", "ark"),
+    )
+    assert [(c.field, c.before, c.after) for c in changes] == [("background", "—", "transparent")]
