@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 
 from projects.providers.base import REFERENCE_POINTER_PREFIX, GenerationSpec, InvalidSpec
-from projects.providers.catalog import PRESET_PIXELS, ModelCapabilities, all_models
+from projects.providers.catalog import (
+    MIN_REFERENCE_SIDE,
+    PRESET_PIXELS,
+    ModelCapabilities,
+    all_models,
+)
 
 SIZE_PATTERN = re.compile(r"^(?P<width>[1-9][0-9]{1,4})x(?P<height>[1-9][0-9]{1,4})$")
 RESPONSE_FORMATS = ("url", "b64_json")
@@ -202,3 +207,29 @@ def effective_output_format(spec: GenerationSpec, model: ModelCapabilities) -> s
     if spec.background == "transparent" and "png" in model.output_formats:
         return "png"
     return ""
+
+
+def check_reference_image(
+    model: ModelCapabilities,
+    *,
+    width: int,
+    height: int,
+    byte_size: int | None = None,
+    name: str = "a reference",
+    provider: str = "",
+) -> None:
+    """One reference image against the model's per-file limits (research §1.4 `image`): each
+    side above 14 px, aspect ratio 1:16 to 16:1, the model's longest side and file size."""
+    label = model.label
+    if min(width, height) < MIN_REFERENCE_SIDE:
+        rule = f"{label} needs both sides of a reference to be at least {MIN_REFERENCE_SIDE} px"
+    elif not model.min_aspect <= width / height <= model.max_aspect:
+        rule = f"{label} takes references with aspect ratios from 1:16 to 16:1"
+    elif model.max_reference_side and max(width, height) > model.max_reference_side:
+        rule = f"{label} takes references of at most {model.max_reference_side} pixels a side"
+    elif byte_size is not None and byte_size > model.max_reference_bytes:
+        megabytes = model.max_reference_bytes // (1024 * 1024)
+        rule = f"{label} takes references of at most {megabytes} MB"
+    else:
+        return
+    raise InvalidSpec("references", f"{name} is {width}x{height} pixels; {rule}", provider=provider)

@@ -32,7 +32,9 @@ from projects.payloads import (
 )
 from projects.pricing import PriceBasis, generation_cost, price_basis
 from projects.providers import PROVIDER_NAMES, get_provider
-from projects.providers.base import GenerationSpec, ProviderError
+from projects.providers.base import GenerationSpec, InvalidSpec, ProviderError
+from projects.providers.catalog import resolve_model
+from projects.providers.model_rules import check_reference_image
 from projects.providers.references import REFERENCE_POINTER_PREFIX
 from projects.selectors.campaigns import campaign_spend
 
@@ -186,6 +188,29 @@ def _provider_for(generation_input: GenerationInput, campaign: Campaign) -> tupl
         raise GenerationRefused(str(exc), field="provider") from exc
 
 
+def _check_reference_images(pointers: list[str], campaign: Campaign, model: Any) -> None:
+    """Each stored reference against the model's per-file limits (a pack image may be fine for
+    one model and too long or too large for another); URLs are the provider's to check."""
+    wanted = [p.removeprefix(REFERENCE_POINTER_PREFIX) for p in pointers]
+    sizes: dict[str, tuple[int, int, int | None, str]] = {}
+    for sha, width, height, position, pack in ReferenceImage.objects.filter(
+        sha256__in=wanted, pack__brand=campaign.brand
+    ).values_list("sha256", "width", "height", "position", "pack__name"):
+        sizes.setdefault(sha, (width, height, None, f"Reference {position + 1} of {pack}"))
+    for sha, width, height, byte_size, number in AssetVersion.objects.filter(
+        image_sha256__in=wanted, asset__campaign=campaign
+    ).values_list("image_sha256", "width", "height", "byte_size", "number"):
+        sizes[sha] = (width, height, byte_size, f"Version {number}")
+    for sha in wanted:
+        if sha not in sizes:
+            continue
+        width, height, byte_size, name = sizes[sha]
+        try:
+            check_reference_image(model, width=width, height=height, byte_size=byte_size, name=name)
+        except InvalidSpec as exc:
+            raise GenerationRefused(exc.message, field="reference_images") from exc
+
+
 def _check_budget(campaign: Campaign, estimated: Decimal) -> None:
     committed = campaign_committed_spend(campaign)
     if committed + estimated > campaign.budget:
@@ -260,6 +285,8 @@ def generation_request(
         references=len(pointers),
         mappings=mappings,
     )
+    if provider_name != "local":
+        _check_reference_images(pointers, campaign, resolve_model(model_id, mappings))
     unit_cost = generation_cost(basis, images=expected_images)
     with transaction.atomic():
         # Lock the campaign so two requests cannot both fit under the same remaining budget.

@@ -3,20 +3,24 @@ the price basis recorded, and the model's time limits used by the worker."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from brandkit.models import ModelMapping
+from brandkit.services.reference_packs import reference_pack_add_image, reference_pack_publish
 from projects.choices import GenerationMode, GenerationStatus
 from projects.exceptions import GenerationRefused
 from projects.models import Generation
 from projects.providers.references import resolve_payload
 from projects.references import StoredReferences
 from projects.services.generation_runs import generation_deadline, generation_time_limit
+from tests.factories import draft_pack
 from tests.projects.conftest import work_queue
 from tests.projects.generation_support import ask, ask_ark
 
@@ -166,4 +170,43 @@ def test_every_provider_runs_the_new_models_end_to_end(
     assert post.json == resolve_payload(generation.payload, StoredReferences())
     assert generation.cost == Decimal(generation.parameters["price_basis"]["per_image"]).quantize(
         Decimal("0.0001")
+    )
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 60, 90)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _pack_with(studio: Any, name: str, data: bytes) -> Any:
+    pack = draft_pack(studio.brand, name=name)
+    reference_pack_add_image(pack=pack, data=data)
+    reference_pack_publish(pack=pack, user=studio.admin)
+    return pack
+
+
+def test_stored_references_are_checked_against_the_models_per_file_limits(
+    studio: Any, provider_settings: Any
+) -> None:
+    strip = _pack_with(studio, "Strip", _png(20, 8000))
+    with pytest.raises(GenerationRefused) as caught:
+        ask(studio, provider="ark", reference_pack_id=strip.pk)
+    assert caught.value.field == "reference_images"
+    assert caught.value.message == (
+        "Reference 1 of Strip is 20x8000 pixels; Seedream 4.0 takes references with aspect "
+        "ratios from 1:16 to 16:1"
+    )
+    wide = _pack_with(studio, "Wide", _png(6400, 400))
+    assert ask_ark(studio, reference_pack_id=wide.pk).payload["image"]  # fine for 4.0
+    with pytest.raises(GenerationRefused) as caught:
+        ask(
+            studio,
+            provider="ark",
+            model="dola-seedream-5-0-pro-260628",
+            reference_pack_id=wide.pk,
+        )
+    assert caught.value.message == (
+        "Reference 1 of Wide is 6400x400 pixels; Seedream 5.0 Pro takes references of at most "
+        "6000 pixels a side"
     )

@@ -30,6 +30,7 @@ from projects.providers.base import (
     ProviderResult,
 )
 from projects.providers.catalog import ModelCapabilities, UnknownModel, resolve_model
+from projects.providers.model_rules import check_reference_image
 from projects.providers.references import InMemoryReferenceStore, ReferenceStore, resolve_payload
 
 ACCEPTED_REFERENCE_FORMATS = ("PNG", "JPEG", "WEBP")
@@ -72,12 +73,17 @@ def load_reference(
         )
     except ImageRejected as error:
         raise CommandError(f"reference {value}: {_one_line(error.message)}") from error
-    longest_allowed = model.max_reference_side if model is not None else None
-    if model is not None and longest_allowed and max(image.width, image.height) > longest_allowed:
-        raise CommandError(
-            f"reference {value} is {image.width}x{image.height} pixels; {model.label} takes "
-            f"references of at most {longest_allowed} pixels a side"
-        )
+    if model is not None:
+        try:
+            check_reference_image(
+                model,
+                width=image.width,
+                height=image.height,
+                byte_size=len(image.data),
+                name=f"reference {value}",
+            )
+        except InvalidSpec as error:
+            raise CommandError(error.message) from error
     if image.format == "WEBP":
         return store.put(_webp_as_png(image.data))
     return store.put(image.data)
