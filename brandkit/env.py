@@ -6,6 +6,7 @@ turn a database URL into Django's DATABASES entry, and fail fast with the variab
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -47,6 +48,33 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_map(name: str) -> dict[str, str]:
+    """`KEY=VALUE,KEY=VALUE` as a dict (a comma-separated list of pairs)."""
+    pairs: dict[str, str] = {}
+    for item in env_list(name, default=[]):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(
+                f"{name} must be KEY=VALUE pairs separated by commas, got {item!r}"
+            )
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def env_json_object(name: str) -> dict[str, Any]:
+    """A JSON object from the environment ({} when unset)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, got {type(value).__name__}")
+    return value
 
 
 def database_from_url(url: str) -> dict[str, Any]:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, QuerySet
 
 from brandkit.choices import ColorRole, MembershipRole, VersionStatus
-from brandkit.models import Brand, Membership, PosterTemplate, ReferenceImage, ReferencePack
+from brandkit.models import (
+    Brand,
+    Membership,
+    ModelMapping,
+    PosterTemplate,
+    ReferenceImage,
+    ReferencePack,
+)
 from brandkit.template_previews import (
     DEFAULT_MAX_SIDE,
     PreviewLogo,
@@ -162,3 +169,17 @@ def poster_template_preview_spec(
 
 def published_reference_packs(*, brand: Brand) -> QuerySet[ReferencePack]:
     return ReferencePack.objects.filter(brand=brand, status=VersionStatus.PUBLISHED)
+
+
+def brand_model_mappings(*, brand: Brand) -> dict[str, str]:
+    """The brand's model mappings: unknown model id -> the model table's id whose rules apply."""
+    return dict(ModelMapping.objects.filter(brand=brand).values_list("model_id", "maps_to"))
+
+
+def model_mappings_for_user(*, user: AnyUser) -> QuerySet[ModelMapping]:
+    """The model mappings of the brands the user belongs to."""
+    return (
+        ModelMapping.objects.filter(brand__in=brand_list_for_user(user=user))
+        .select_related("brand")
+        .order_by("brand__name", "model_id")
+    )

@@ -11,7 +11,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from brandkit.env import database_from_url, env_bool, env_int, env_list, env_str, require_env
+from brandkit.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_json_object,
+    env_list,
+    env_map,
+    env_str,
+    require_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the embedded mode writes (database, media, the Redis socket) lives under one folder.
@@ -204,6 +213,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="brandkit@localhost")
 ARK_BASE_URL = env_str("ARK_BASE_URL", default="https://ark.ap-southeast.bytepluses.com/api/v3")
 ARK_API_KEY = env_str("ARK_API_KEY", default="")
 ARK_MODEL = env_str("ARK_MODEL", default="seedream-4-0-250828")
+# Groups on the models that stream (4.0, 4.5, 5.0 Lite) arrive image by image (SSE), so each is
+# stored and shown at once, and a cut stream keeps what arrived. Off: one JSON reply at the end.
+ARK_STREAM_GROUPS = env_bool("ARK_STREAM_GROUPS", default=True)
 # fal.ai queue API.
 FAL_QUEUE_URL = env_str("FAL_QUEUE_URL", default="https://queue.fal.run")
 FAL_KEY = env_str("FAL_KEY", default="")
@@ -225,11 +237,22 @@ def _first_configured_provider() -> str:
 DEFAULT_IMAGE_PROVIDER = env_str("BRANDKIT_DEFAULT_PROVIDER", default="") or (
     _first_configured_provider()
 )
-# USD per billed image, for budgets and spend.
+# Model ids the model table does not hold (ModelArk endpoint ids `ep-...`, a newer build),
+# mapped to the table's model whose rules, prices and timeouts they get, for every brand:
+# BRANDKIT_MODEL_MAP="ep-20261201-abcd=seedream-5-5-261028,ep-...=seedream-4-0-250828".
+# A brand admin can add mappings for one brand in the admin.
+BRANDKIT_MODEL_MAP = env_map("BRANDKIT_MODEL_MAP")
+# Prices come from the model table (projects/providers/catalog.py: per image by output size
+# tier, plus reference images where billed). Override a model's as JSON, e.g.
+# {"seedream-5-5-261028": {"per_image": "0.03", "per_reference": "0.012"}} or with tiers
+# {"dola-seedream-5-0-pro-260628": {"tiers": {"1.5K": "0.045", "any": "0.09"}}}.
+BRANDKIT_MODEL_PRICES = env_json_object("BRANDKIT_MODEL_PRICES")
+# A flat USD per billed image for a whole provider (a reseller's price), overriding the model
+# table for it; blank uses the table. The local renderer costs nothing.
 PROVIDER_PRICE_PER_IMAGE = {
-    "ark": env_str("ARK_PRICE_PER_IMAGE", default="0.03"),
-    "fal": env_str("FAL_PRICE_PER_IMAGE", default="0.03"),
-    "openai": env_str("OPENAI_COMPAT_PRICE_PER_IMAGE", default="0.03"),
+    "ark": env_str("ARK_PRICE_PER_IMAGE", default=""),
+    "fal": env_str("FAL_PRICE_PER_IMAGE", default=""),
+    "openai": env_str("OPENAI_COMPAT_PRICE_PER_IMAGE", default=""),
     "local": "0",
 }
 # Per-provider limits, counted across all workers in Redis by projects.ratelimit; 0 = unlimited.

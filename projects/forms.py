@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,10 +11,21 @@ from brandkit.choices import ProviderName, VersionStatus
 from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
 from projects.choices import Decision, GenerationMode
 from projects.models import AssetVersion, Campaign
-from projects.providers.base import MAX_GROUP_IMAGES, InvalidSpec, parse_size
+from projects.providers.catalog import (
+    DEFAULT_MODEL_ID,
+    PRESET_PIXELS,
+    ModelCapabilities,
+    UnknownModel,
+    all_models,
+    resolve_model,
+)
 from projects.services.generation_requests import MAX_VARIANTS, GenerationInput
 
-# Seedream 4.0's recommended sizes (seedream-api.md §1.2) plus the presets that let it choose.
+MAX_GROUP_IMAGES = max(model.max_outputs for model in all_models())
+
+# Seedream's recommended sizes (seedream-api.md §1.2) plus the presets that let it choose; the
+# form shows those the chosen model takes (data attributes read by static/js/campaign.js) and
+# the service refuses the others.
 SIZE_CHOICES = [
     ("2048x2048", "Square 1:1 — 2048×2048"),
     ("2304x1728", "Landscape 4:3 — 2304×1728"),
@@ -24,9 +36,74 @@ SIZE_CHOICES = [
     ("1664x2496", "Portrait 2:3 — 1664×2496"),
     ("3024x1296", "Panorama 21:9 — 3024×1296"),
     ("1K", "1K, model picks the shape"),
+    ("1.5K", "1.5K, model picks the shape"),
     ("2K", "2K, model picks the shape"),
+    ("3K", "3K, model picks the shape"),
     ("4K", "4K, model picks the shape"),
 ]
+OUTPUT_FORMAT_CHOICES = [("", "Model default"), ("png", "PNG"), ("jpeg", "JPEG")]
+BACKGROUND_CHOICES = [
+    ("", "Model default"),
+    ("auto", "Auto"),
+    ("opaque", "Opaque"),
+    ("transparent", "Transparent"),
+]
+
+
+def model_data_attributes(model: ModelCapabilities) -> dict[str, str]:
+    """What the form needs to show only what `model` supports (read by campaign.js)."""
+    return {
+        "data-sizes": " ".join(model.size_presets),
+        "data-min-pixels": str(model.min_pixels),
+        "data-max-pixels": str(model.max_pixels),
+        "data-default-size": model.default_size,
+        "data-max-outputs": str(model.max_outputs),
+        "data-max-references": str(model.max_references),
+        "data-output-formats": " ".join(model.output_formats),
+        "data-backgrounds": " ".join(model.backgrounds),
+    }
+
+
+def model_choice_label(model: ModelCapabilities) -> str:
+    """What the model can do and its lowest price, in the option's words (details: /models/)."""
+    from projects.pricing import price_basis
+
+    groups = f"groups of up to {model.max_outputs}" if model.makes_groups else "one image"
+    cheapest = min(
+        Decimal(price_basis(provider="ark", model_id=model.id, size=size).per_image)
+        for size in model.size_presets
+    )
+    parts = [
+        model.label,
+        groups,
+        f"{model.max_references} references",
+        "/".join(model.size_presets),
+    ]
+    if "transparent" in model.backgrounds:
+        parts.append("transparent")
+    parts.append(f"from ${cheapest}")
+    return " · ".join(parts)
+
+
+def size_fits(size: str, model: ModelCapabilities) -> bool:
+    """True when the form may offer `size` for `model` (a preset it has, pixels in its range)."""
+    if size in PRESET_PIXELS:
+        return size in model.size_presets
+    width, _, height = size.partition("x")
+    return model.min_pixels <= int(width) * int(height) <= model.max_pixels
+
+
+class ModelSelect(forms.Select):
+    """A select whose options carry each model's capabilities as data attributes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_data: dict[str, dict[str, str]] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"].update(self.option_data.get(str(value), {}))
+        return option
 
 
 class ReferenceImageChoiceField(forms.ModelMultipleChoiceField):
@@ -72,6 +149,17 @@ class GenerationForm(forms.Form):
         min_value=1, max_value=MAX_VARIANTS, initial=1, help_text="Separate requests, each tracked."
     )
     provider = forms.ChoiceField(choices=ProviderName.choices)
+    model = forms.ChoiceField(
+        required=False,
+        widget=ModelSelect,
+        help_text="What each model can do and costs is on the Models page.",
+    )
+    output_format = forms.ChoiceField(choices=OUTPUT_FORMAT_CHOICES, required=False)
+    background = forms.ChoiceField(
+        choices=BACKGROUND_CHOICES,
+        required=False,
+        help_text="Transparent comes back as a PNG with alpha.",
+    )
     watermark = forms.BooleanField(
         required=False, initial=True, help_text="The provider's “AI generated” mark."
     )
@@ -96,6 +184,7 @@ class GenerationForm(forms.Form):
             asset__campaign=campaign
         ).select_related("asset")
         self.fields["provider"].initial = brand.default_provider
+        self._set_model_choices(brand)
         self.template = template
         if template is not None:
             self.fields["poster_template"].initial = template.pk
@@ -111,13 +200,28 @@ class GenerationForm(forms.Form):
     def slot_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("slot_")]
 
-    def clean_size(self) -> str:
-        size = self.cleaned_data["size"]
+    def _set_model_choices(self, brand: Any) -> None:
+        """The table's models and the brand's mapped ids, each option carrying what its model
+        can do; the blank choice is the brand default (or the table's seed model)."""
+        from brandkit.selectors import brand_model_mappings
+
+        mappings = brand_model_mappings(brand=brand)
+        default_id = brand.default_model or DEFAULT_MODEL_ID
         try:
-            parse_size(size)
-        except InvalidSpec as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return size
+            default = resolve_model(default_id, mappings)
+        except UnknownModel:
+            default = resolve_model(DEFAULT_MODEL_ID)
+        choices: list[tuple[str, str]] = [("", f"Brand default ({default_id})")]
+        widget = self.fields["model"].widget
+        widget.option_data[""] = model_data_attributes(default)
+        for model in all_models():
+            choices.append((model.id, model_choice_label(model)))
+            widget.option_data[model.id] = model_data_attributes(model)
+        for model_id, target in sorted(mappings.items()):
+            mapped = resolve_model(target)
+            choices.append((model_id, f"{model_id} (as {mapped.label})"))
+            widget.option_data[model_id] = model_data_attributes(mapped)
+        self.fields["model"].choices = choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -149,6 +253,9 @@ class GenerationForm(forms.Form):
             provider=data["provider"],
             watermark=data.get("watermark", False),
             seed=data.get("seed"),
+            model=data.get("model") or "",
+            output_format=data.get("output_format") or "",
+            background=data.get("background") or "",
         )
 
 

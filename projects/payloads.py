@@ -99,7 +99,16 @@ class PayloadChange:
     after: str
 
 
-DIFF_FIELDS = ("model", "prompt", "size", "seed", "watermark", "response_format")
+DIFF_FIELDS = (
+    "model",
+    "prompt",
+    "size",
+    "seed",
+    "watermark",
+    "response_format",
+    "output_format",
+    "background",
+)
 
 
 def _references_of(payload: Mapping[str, object]) -> list[str]:

@@ -10,6 +10,7 @@ from projects.views import (
     csv_batches,
     dashboard,
     exports,
+    models,
     reviews,
 )
 
@@ -21,6 +22,7 @@ urlpatterns = [
         dashboard.dashboard_generations,
         name="dashboard_generations",
     ),
+    path("models/", models.model_list, name="model_list"),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/progress.json", campaigns.campaign_progress, name="campaign_progress"),

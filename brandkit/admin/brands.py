@@ -21,6 +21,7 @@ from brandkit.models import (
     BrandLogo,
     BrandProviderCredential,
     Membership,
+    ModelMapping,
 )
 from brandkit.models.provider_credentials import HOSTED_PROVIDER_CHOICES
 from brandkit.services.brands import brand_create, brand_font_set, brand_logo_set
@@ -101,6 +102,18 @@ class BrandProviderCredentialInline(BrandScopedInlineMixin, admin.TabularInline)
         return obj.masked_key or "—"
 
 
+class ModelMappingInline(BrandScopedInlineMixin, admin.TabularInline):
+    """Model ids the model table lacks (ModelArk `ep-...` endpoints, newer builds), mapped to
+    the table's model whose limits, prices and timeouts they get."""
+
+    model = ModelMapping
+    parent_brand_path = "pk"
+    extra = 0
+    fields = ["model_id", "maps_to"]
+    verbose_name = "model mapping"
+    verbose_name_plural = "model mappings (ids not in the Models page's table)"
+
+
 class MembershipInline(BrandScopedInlineMixin, admin.TabularInline):
     model = Membership
     parent_brand_path = "pk"
@@ -122,6 +135,7 @@ class BrandAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
         BrandLogoInline,
         MembershipInline,
         BrandProviderCredentialInline,
+        ModelMappingInline,
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status"]}),

@@ -87,6 +87,11 @@ class AssetVersion(models.Model):
     height = models.PositiveIntegerField()
     byte_size = models.PositiveIntegerField()
     thumbnail = models.FileField(upload_to="thumbs/", max_length=255)
+    provenance = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="A C2PA manifest found in the provider's output (empty: none).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,4 +1,4 @@
-"""The provider registry: pick a Seedream 4.0 provider by name.
+"""The provider registry: pick a Seedream provider by name.
 
 `get_provider("ark")` builds the adapter from settings (base URL, key, model), and keyword
 overrides (`base_url`, `api_key`, `model`, `client`, `read_timeout`, ...) let a brand or a test

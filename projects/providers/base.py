@@ -1,4 +1,4 @@
-"""The one interface every Seedream 4.0 provider implements, and the values that cross it.
+"""The one interface every Seedream provider implements, and the values that cross it.
 
 Providers know no database. They take a provider-neutral `GenerationSpec`, build the exact JSON body
 they would send (pure, with reference images as content-addressed pointers), submit a resolved body,
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-# Seedream 4.0 limits (../shared/providers/seedream-api.md §1.2).
+# Seedream 4.0 limits (../shared/providers/seedream-api.md §1.2), kept for the local renderer,
+# which imitates 4.0. The hosted providers take every limit from the model table (catalog.py,
+# checked by model_rules.py).
 MAX_REFERENCES = 10
 MAX_REFERENCES_PLUS_OUTPUTS = 15
 MAX_GROUP_IMAGES = 15
@@ -44,6 +46,9 @@ class GenerationSpec:
 
     `references` holds, in order, either pointers (`"sha256:<hex>"`, a stored file) or `https://`
     URLs passed through untouched. `max_images` above 1 asks for a group (a consistent set).
+    `output_format` and `background` are empty for the model's default. `rules_model` is the
+    model-table id whose rules apply when `model` is not in the table itself (an `ep-...` id a
+    brand mapped); empty otherwise.
     """
 
     prompt: str
@@ -54,6 +59,9 @@ class GenerationSpec:
     response_format: ResponseFormat = "b64_json"
     watermark: bool = True
     seed: int | None = None
+    output_format: str = ""
+    background: str = ""
+    rules_model: str = ""
 
     @property
     def mode(self) -> GenerationMode:
@@ -166,6 +174,10 @@ class ProviderResult:
         return tuple(image for image in self.images if not image.is_success)
 
 
+# Called with each image as it arrives, for providers that stream (Ark groups); others ignore it.
+ImageCallback = Callable[[OutputImage], None]
+
+
 class ImageProvider(Protocol):
     """One Seedream 4.0 provider.
 
@@ -181,7 +193,9 @@ class ImageProvider(Protocol):
 
     def build_payload(self, spec: GenerationSpec) -> dict[str, Any]: ...
 
-    def submit(self, body: Mapping[str, Any]) -> ProviderResult: ...
+    def submit(
+        self, body: Mapping[str, Any], on_image: ImageCallback | None = None
+    ) -> ProviderResult: ...
 
 
 def parse_size(size: str, *, provider: str = "") -> tuple[int, int] | None:

@@ -1,22 +1,28 @@
-"""fal.ai queue API serving Seedream 4.0 (`fal-ai/bytedance/seedream/v4`).
+"""fal.ai queue API serving the Seedream models of the table (catalog `fal_*` fields).
 
-Contract: shared/providers/seedream-api.md §2. Submit `POST {queue}/{model}/text-to-image` (or
-`/edit` when there are references, in `image_urls`) with `Authorization: Key <FAL_KEY>`; the reply
-gives `request_id`, `status_url` and `response_url`. Poll `status_url` until `COMPLETED` (there is
-no FAILED status: a failed request completes and its result is the error), then GET
-`response_url`. We always use the URLs fal returns (the doc warns they are not the submit path),
-and only when they are on the queue's own origin, so the key is never sent anywhere else.
+Contract: shared/providers/seedream-api.md §2 and research §2. Submit `POST {queue}/{endpoint}`
+with `Authorization: Key <FAL_KEY>`, the endpoint being the model's text-to-image id, or its edit
+id when there are references (in `image_urls`). The newer versions live in fal's partner
+namespace without `fal-ai/` (`bytedance/seedream/v5.5/text-to-image`), so endpoints are the
+exact ids of the table, never built from a prefix. The provider's model (FAL_MODEL, a brand
+override, or the generation's model) picks the endpoint; a model id the table cannot place is
+taken as an endpoint root, as FAL_MODEL was before the table. The reply gives `request_id`,
+`status_url` and `response_url`. Poll `status_url` until `COMPLETED` (there is no FAILED status:
+a failed request completes and its result is the error), then GET `response_url`. We always use
+the URLs fal returns (the doc warns they are not the submit path), and only when they are on the
+queue's own origin, so the key is never sent anywhere else.
 
-Size mapping (fal `image_size` is an enum or `{width, height}`, §2.2):
-- `WxH` -> `{"width": W, "height": H}`; fal's pixel range (960x960 to 4096x4096) is Seedream's.
-- `2K` -> `"auto_2K"`, `4K` -> `"auto_4K"`: like Ark's presets, the model picks the shape.
-- `1K` -> `{"width": 1024, "height": 1024}`: fal has no `auto_1K`, and what resolution plain
-  `"auto"` gives is undocumented, so we ask for an explicit 1K square instead of guessing.
+Sizes (`image_size` is an enum or `{width, height}`): `WxH` -> `{"width": W, "height": H}`; each
+model's presets map through its `fal_sizes` (v4 `auto_2K`/`auto_4K` and an explicit 1K square,
+since fal has no `auto_1K` for v4; 5.5 `auto_1K`/`auto_1.5K`/`auto_2K`; explicit squares where
+fal documents no enum).
 
-Groups: fal caps `max_images` at 6 (Ark: 15); `num_images` (separate generations) is always 1.
-`response_format: "b64_json"` maps to `sync_mode: true` (outputs come back as data URIs and are not
-kept in fal's request history); `"url"` outputs are downloaded at once. `watermark` has no fal
-field. `enable_safety_checker` is always sent as true: fal checks unauthorised accounts anyway.
+Groups: `max_images` only for the models that make groups, capped at 6 by fal; `num_images`
+(separate generations) is always 1. `background` and `output_format` only where fal documents
+them (5.5). `response_format: "b64_json"` maps to `sync_mode: true` (outputs come back as data
+URIs and are not kept in fal's request history); `"url"` outputs are downloaded at once.
+`watermark` has no fal field. `enable_safety_checker` is always sent as true: fal checks
+unauthorised accounts anyway.
 """
 
 from __future__ import annotations
@@ -32,24 +38,26 @@ import httpx
 
 from projects.providers.base import (
     GenerationSpec,
+    ImageCallback,
     InvalidSpec,
     OutputImage,
     ProviderError,
     ProviderErrorKind,
     ProviderResult,
-    validate_common,
+)
+from projects.providers.catalog import (
+    DEFAULT_MODEL_ID,
+    ModelCapabilities,
+    UnknownModel,
+    model_capabilities,
+    resolve_model,
 )
 from projects.providers.errors import error_details, error_from_details, malformed
-from projects.providers.hosted import Downloader, HostedProvider
+from projects.providers.hosted import Downloader, HostedProvider, capabilities_for
+from projects.providers.model_rules import effective_output_format, validate_for_model
 
 DEFAULT_QUEUE_URL = "https://queue.fal.run"
 DEFAULT_MODEL = "fal-ai/bytedance/seedream/v4"
-MAX_IMAGES = 6
-PRESET_IMAGE_SIZES: dict[str, str | dict[str, int]] = {
-    "1K": {"width": 1024, "height": 1024},
-    "2K": "auto_2K",
-    "4K": "auto_4K",
-}
 WAITING_STATUSES = frozenset({"IN_QUEUE", "IN_PROGRESS"})
 
 logger = logging.getLogger(__name__)
@@ -65,10 +73,13 @@ class QueueHandle:
     cancel_url: str = ""
 
 
-def fal_image_size(size: str) -> str | dict[str, int]:
-    """Seedream `size` -> fal `image_size` (see the module docstring for the preset mapping)."""
-    if size in PRESET_IMAGE_SIZES:
-        return PRESET_IMAGE_SIZES[size]
+def fal_image_size(size: str, model: ModelCapabilities | None = None) -> str | dict[str, int]:
+    """Seedream `size` -> fal `image_size`: the model's preset mapping (catalog `fal_sizes`), or
+    `{width, height}` for pixels."""
+    sizes = (model or model_capabilities(DEFAULT_MODEL_ID)).fal_sizes
+    if size in sizes:
+        preset = sizes[size]
+        return preset if isinstance(preset, str) else dict(preset)
     width, _, height = size.partition("x")
     return {"width": int(width), "height": int(height)}
 
@@ -111,37 +122,86 @@ class FalProvider(HostedProvider):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Key {self.api_key}"}
 
+    def capabilities(self, spec: GenerationSpec) -> ModelCapabilities:
+        return capabilities_for(spec, default_model=self.default_model, provider=self.name)
+
     def validate(self, spec: GenerationSpec) -> None:
-        """Seedream limits with fal's group cap of 6; the model is fixed by the endpoint URL."""
-        validate_common(spec, provider=self.name, max_images=MAX_IMAGES)
+        """The model's limits with fal's group cap of 6, and an endpoint for the mode."""
         if spec.model and spec.model != self.default_model:
+            # The endpoint comes from the provider's model, so a spec for another would be sent
+            # to the wrong endpoint: build the provider with the model instead.
             raise InvalidSpec(
                 "model",
-                f"fal picks the model by its endpoint ({self.default_model}, from FAL_MODEL); "
-                f"got {spec.model!r}",
+                f"fal picks the model by its endpoint ({self.default_model}, from FAL_MODEL or "
+                f"the request's model); got {spec.model!r}",
+                provider=self.name,
+            )
+        model = self.capabilities(spec)
+        validate_for_model(spec, model, provider=self.name, max_outputs=model.fal_max_outputs)
+        if spec.size in model.size_presets and spec.size not in model.fal_sizes:
+            raise InvalidSpec(
+                "size",
+                f"fal has no {spec.size} size for {model.label}; give pixels instead",
+                provider=self.name,
+            )
+        if spec.references and not model.fal_edit:
+            raise InvalidSpec(
+                "references",
+                f"fal has no edit endpoint for {model.label} that Brandkit can confirm; use "
+                "ModelArk for edits with it, or another model on fal",
+                provider=self.name,
+            )
+        if spec.background and not model.fal_background:
+            raise InvalidSpec(
+                "background",
+                f"fal does not document a background option for {model.label}; use ModelArk",
                 provider=self.name,
             )
 
     def build_payload(self, spec: GenerationSpec) -> dict[str, Any]:
-        """The exact input JSON to submit, references still as pointers (pure)."""
+        """The exact input JSON to submit, references still as pointers (pure). The endpoint is
+        not in it: it follows from the generation's model (`endpoint_url`)."""
         self.validate(spec)
+        model = self.capabilities(spec)
         body: dict[str, Any] = {"prompt": spec.prompt}
         if spec.references:
             body["image_urls"] = list(spec.references)
-        body["image_size"] = fal_image_size(spec.size)
+        body["image_size"] = fal_image_size(spec.size, model)
         body["num_images"] = 1
-        body["max_images"] = spec.max_images
+        if model.fal_group:
+            body["max_images"] = spec.max_images
         if spec.seed is not None and spec.seed >= 0:  # -1 means random in Seedream's terms
             body["seed"] = spec.seed
+        if model.fal_background:
+            output_format = effective_output_format(spec, model)
+            if output_format:
+                body["output_format"] = output_format
+            if spec.background:
+                body["background"] = spec.background
         body["sync_mode"] = spec.response_format == "b64_json"
         body["enable_safety_checker"] = True
         return body
 
     def endpoint_url(self, body: Mapping[str, Any]) -> str:
-        endpoint = "edit" if body.get("image_urls") else "text-to-image"
-        return f"{self.base_url}/{self.default_model}/{endpoint}"
+        """The endpoint of this provider's model (the generation's) for the body's mode. A model
+        id the table does not place is taken as an endpoint root, as FAL_MODEL was before."""
+        is_edit = bool(body.get("image_urls"))
+        try:
+            model = resolve_model(self.default_model)
+        except UnknownModel:
+            return f"{self.base_url}/{self.default_model}/{'edit' if is_edit else 'text-to-image'}"
+        endpoint = model.fal_edit if is_edit else model.fal_text_to_image
+        if not endpoint:
+            raise InvalidSpec(
+                "references",
+                f"fal has no edit endpoint for {model.label}",
+                provider=self.name,
+            )
+        return f"{self.base_url}/{endpoint}"
 
-    def submit(self, body: Mapping[str, Any]) -> ProviderResult:
+    def submit(
+        self, body: Mapping[str, Any], on_image: ImageCallback | None = None
+    ) -> ProviderResult:
         """Submit once, wait for completion within `deadline`, fetch and parse the result."""
         self.ensure_resolved(body)
         response = self.request("POST", self.endpoint_url(body), json=dict(body), is_submit=True)

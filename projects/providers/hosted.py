@@ -18,10 +18,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 from projects.providers.base import (
     REFERENCE_POINTER_PREFIX,
+    GenerationSpec,
     InvalidSpec,
     OutputImage,
     ProviderError,
 )
+from projects.providers.catalog import ModelCapabilities, UnknownModel, resolve_model
 from projects.providers.downloads import download_image
 from projects.providers.errors import malformed, secrets_of
 from projects.providers.http import (
@@ -47,6 +49,19 @@ Downloader = Callable[[str], VerifiedImage]
 DOWNLOAD_THREADS = 4
 # Reference fields of the request bodies, where an unresolved pointer must never reach the wire.
 REFERENCE_FIELDS = ("image", "image_urls")
+
+
+def capabilities_for(
+    spec: GenerationSpec, *, default_model: str, provider: str
+) -> ModelCapabilities:
+    """The model table's entry whose rules apply to the spec: its model's own entry, else the
+    one `rules_model` (a brand's mapping) or BRANDKIT_MODEL_MAP names; InvalidSpec otherwise."""
+    model_id = spec.model or default_model
+    mappings = {model_id: spec.rules_model} if spec.rules_model else None
+    try:
+        return resolve_model(model_id, mappings)
+    except UnknownModel as exc:
+        raise InvalidSpec("model", exc.message, provider=provider) from exc
 
 
 class HostedProvider:

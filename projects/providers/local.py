@@ -29,6 +29,7 @@ from projects.providers.base import (
     MAX_REFERENCES_PLUS_OUTPUTS,
     REFERENCE_POINTER_PREFIX,
     GenerationSpec,
+    ImageCallback,
     InvalidSpec,
     OutputImage,
     ProviderResult,
@@ -255,7 +256,9 @@ class LocalProvider:
             body["seed"] = spec.seed
         return body
 
-    def submit(self, body: Mapping[str, Any]) -> ProviderResult:
+    def submit(
+        self, body: Mapping[str, Any], on_image: ImageCallback | None = None
+    ) -> ProviderResult:
         """Render a resolved body (references as data URIs). Everything is checked first, so an
         invalid body raises InvalidSpec before any drawing starts."""
         request = parse_body(body)

@@ -11,8 +11,6 @@ the OpenAI shape `{"error": {"message", "type", "code"}}` and the Ark shape are 
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
 from projects.providers.ark import ArkProvider
@@ -49,9 +47,7 @@ class OpenAICompatibleProvider(ArkProvider):
             read_timeout=read_timeout,
         )
 
-    def reference_field(self, references: tuple[str, ...]) -> list[str]:
-        """`image` as an array even for one reference: the only form CometAPI documents."""
-        return list(references)
-
-    def add_transport_fields(self, body: dict[str, Any]) -> None:
-        """Nothing: `stream` is left out (see the module docstring)."""
+    # `image` as an array even for one reference: the only form CometAPI documents; and no
+    # `stream` field (see the module docstring).
+    image_as_list = True
+    sends_stream = False

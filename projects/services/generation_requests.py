@@ -18,7 +18,7 @@ from django.utils import timezone
 from brandkit.choices import AuditVerb, BrandStatus, MembershipRole, VersionStatus
 from brandkit.compositing import TextDoesNotFit
 from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
-from brandkit.selectors import brand_role
+from brandkit.selectors import brand_model_mappings, brand_role
 from brandkit.services.audit import audit_record
 from brandkit.services.poster_layouts import slot_values_fit
 from brandkit.services.poster_templates import prompt_variables
@@ -30,12 +30,14 @@ from projects.payloads import (
     PromptRuleViolation,
     SlotRule,
     compose_prompt,
-    estimate_cost,
     fill_prompt_template,
     find_forbidden_terms,
 )
+from projects.pricing import PriceBasis, generation_cost, price_basis
 from projects.providers import PROVIDER_NAMES, get_provider
-from projects.providers.base import GenerationSpec, ProviderError
+from projects.providers.base import GenerationSpec, InvalidSpec, ProviderError
+from projects.providers.catalog import resolve_model
+from projects.providers.model_rules import check_reference_image
 from projects.providers.references import REFERENCE_POINTER_PREFIX
 from projects.selectors.campaigns import campaign_spend
 
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 
 REQUESTER_ROLES = {MembershipRole.ADMIN, MembershipRole.MARKETER}
 MAX_VARIANTS = 20
+# A provider's refusal names a GenerationSpec field; the user knows the request's.
+SPEC_TO_INPUT_FIELDS = {"max_images": "group_size", "references": "reference_images"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class GenerationInput:
     watermark: bool = True
     seed: int | None = None
     batch_label: str = ""
+    output_format: str = ""
+    background: str = ""
 
 
 def canonical_json(payload: Mapping[str, Any]) -> str:
@@ -74,10 +80,6 @@ def canonical_json(payload: Mapping[str, Any]) -> str:
 
 def payload_digest(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
-
-
-def price_per_image(provider: str) -> Decimal:
-    return Decimal(str(settings.PROVIDER_PRICE_PER_IMAGE.get(provider, "0")))
 
 
 def campaign_committed_spend(campaign: Campaign) -> Decimal:
@@ -187,14 +189,42 @@ def _references(
 
 
 def _provider_for(generation_input: GenerationInput, campaign: Campaign) -> tuple[str, Any]:
+    """The provider to use, built for the request's model, else the brand's default model, else
+    the brand's provider override or the settings' model (fal picks its endpoint from it)."""
     name = generation_input.provider or campaign.brand.default_provider
     if name not in PROVIDER_NAMES:
         raise GenerationRefused(f"Unknown provider {name!r}.", field="provider")
     overrides = provider_overrides(brand=campaign.brand, provider=name)
+    chosen_model = generation_input.model or campaign.brand.default_model
+    if chosen_model:
+        overrides["model"] = chosen_model
     try:
         return name, get_provider(name, **overrides)
     except ImproperlyConfigured as exc:
         raise GenerationRefused(str(exc), field="provider") from exc
+
+
+def _check_reference_images(pointers: list[str], campaign: Campaign, model: Any) -> None:
+    """Each stored reference against the model's per-file limits (a pack image may be fine for
+    one model and too long or too large for another); URLs are the provider's to check."""
+    wanted = [p.removeprefix(REFERENCE_POINTER_PREFIX) for p in pointers]
+    sizes: dict[str, tuple[int, int, int | None, str]] = {}
+    for sha, width, height, position, pack in ReferenceImage.objects.filter(
+        sha256__in=wanted, pack__brand=campaign.brand
+    ).values_list("sha256", "width", "height", "position", "pack__name"):
+        sizes.setdefault(sha, (width, height, None, f"Reference {position + 1} of {pack}"))
+    for sha, width, height, byte_size, number in AssetVersion.objects.filter(
+        image_sha256__in=wanted, asset__campaign=campaign
+    ).values_list("image_sha256", "width", "height", "byte_size", "number"):
+        sizes[sha] = (width, height, byte_size, f"Version {number}")
+    for sha in wanted:
+        if sha not in sizes:
+            continue
+        width, height, byte_size, name = sizes[sha]
+        try:
+            check_reference_image(model, width=width, height=height, byte_size=byte_size, name=name)
+        except InvalidSpec as exc:
+            raise GenerationRefused(exc.message, field="reference_images") from exc
 
 
 def _check_budget(campaign: Campaign, estimated: Decimal) -> None:
@@ -223,6 +253,8 @@ class PreparedRequest:
     body: str
     expected_images: int
     unit_cost: Decimal
+    model_id: str
+    basis: PriceBasis
 
     @property
     def total_cost(self) -> Decimal:
@@ -250,6 +282,12 @@ def generation_prepare(
     prompt = compose_prompt(body=body, prefix=brand.prompt_prefix, suffix=brand.prompt_suffix)
     pack, source, pointers = _references(generation_input, campaign, template)
     provider_name, provider = _provider_for(generation_input, campaign)
+    model_id = (
+        provider.default_model
+        if provider_name != "local"
+        else (generation_input.model or brand.default_model)
+    )
+    mappings = brand_model_mappings(brand=brand)
     is_group = generation_input.mode == GenerationMode.GROUP
     expected_images = generation_input.group_size if is_group else 1
     base_seed = (
@@ -261,22 +299,33 @@ def generation_prepare(
     for variant in range(generation_input.variants):
         spec = GenerationSpec(
             prompt=prompt,
-            model=generation_input.model or brand.default_model,
+            model=model_id,
+            rules_model=mappings.get(model_id, ""),
             references=tuple(pointers),
             size=generation_input.size,
             max_images=expected_images,
             response_format="b64_json",
             watermark=generation_input.watermark,
+            output_format=generation_input.output_format,
+            background=generation_input.background,
             # Variants differ by seed where the provider takes one (the local renderer does).
             seed=base_seed + variant,
         )
         try:
             payloads.append(provider.build_payload(spec))
         except ProviderError as exc:
-            raise GenerationRefused(exc.message, field=exc.field or "prompt") from exc
-    unit_cost = estimate_cost(
-        price_per_image=price_per_image(provider_name), images=expected_images
+            field = SPEC_TO_INPUT_FIELDS.get(exc.field, exc.field) or "prompt"
+            raise GenerationRefused(exc.message, field=field) from exc
+    basis = price_basis(
+        provider=provider_name,
+        model_id=model_id,
+        size=generation_input.size,
+        references=len(pointers),
+        mappings=mappings,
     )
+    if provider_name != "local":
+        _check_reference_images(pointers, campaign, resolve_model(model_id, mappings))
+    unit_cost = generation_cost(basis, images=expected_images)
     return PreparedRequest(
         generation_input=generation_input,
         campaign=campaign,
@@ -289,6 +338,8 @@ def generation_prepare(
         body=body,
         expected_images=expected_images,
         unit_cost=unit_cost,
+        model_id=model_id,
+        basis=basis,
     )
 
 
@@ -335,6 +386,8 @@ def generations_save(
                 source=request.source,
                 expected_images=request.expected_images,
                 estimated=request.unit_cost,
+                model_id=request.model_id,
+                basis=request.basis,
             )
             for request in prepared
             for payload in request.payloads
@@ -385,6 +438,8 @@ def _create_generation(
     source: AssetVersion | None,
     expected_images: int,
     estimated: Decimal,
+    model_id: str,
+    basis: PriceBasis,
 ) -> Generation:
     from projects.services.generation_runs import enqueue_generation
 
@@ -393,7 +448,7 @@ def _create_generation(
         batch=batch,
         mode=generation_input.mode,
         provider=provider_name,
-        model=str(payload.get("model", "")),
+        model=str(payload.get("model") or model_id),
         poster_template=template,
         reference_pack=pack,
         source_version=source,
@@ -404,6 +459,9 @@ def _create_generation(
             "group_size": expected_images,
             "watermark": generation_input.watermark,
             "seed": payload.get("seed"),
+            "output_format": generation_input.output_format,
+            "background": generation_input.background,
+            "price_basis": basis.as_record(),
         },
         payload=payload,
         payload_sha256=payload_digest(payload),

@@ -15,8 +15,9 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -24,18 +25,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from brandkit.choices import AuditVerb
+from brandkit.models import ModelMapping
 from brandkit.services.provider_credentials import provider_overrides
 from projects.choices import AttemptOutcome, GenerationStatus
 from projects.jobs import generation_run_job
 from projects.models import Generation, GenerationAttempt
-from projects.payloads import estimate_cost, retry_delay_seconds
-from projects.providers import get_provider
-from projects.providers.base import ProviderError, ProviderErrorKind, ProviderResult
+from projects.payloads import retry_delay_seconds
+from projects.pricing import PriceBasis, generation_cost, price_basis
+from projects.providers import catalog, get_provider
+from projects.providers.base import OutputImage, ProviderError, ProviderErrorKind, ProviderResult
 from projects.providers.references import resolve_payload
 from projects.queue import enqueue_after_commit, get_connection, job_timeout_seconds
 from projects.ratelimit import ProviderLimiter, limits_for
 from projects.references import StoredReferences
-from projects.services.generation_requests import audit_generation, price_per_image
+from projects.services.generation_requests import audit_generation
 from projects.services.outputs import (
     StoredOutput,
     output_restore_missing,
@@ -85,9 +88,10 @@ def generation_run(*, generation_id: int) -> None:
     now = timezone.now()
     if generation.not_before and generation.not_before > now:
         return  # an early duplicate; the scheduled job comes at not_before
+    time_limit = generation_time_limit(generation)
     if settings.BRANDKIT_QUEUE_MODE == "inline":
         # In-process runs (some tests) have no Redis to coordinate limits through.
-        claim = _claim(generation_id)
+        claim = _claim(generation_id, time_limit=time_limit)
         if claim is not None:
             _run_claimed(claim)
         return
@@ -97,13 +101,13 @@ def generation_run(*, generation_id: int) -> None:
     # One lease per execution: a duplicate job must never release the slot of the real run.
     lease_id = f"generation-{generation.pk}-{generation.attempts + 1}-{uuid.uuid4().hex[:8]}"
     wait = limiter.try_acquire(
-        lease_id=lease_id, images=generation.expected_images, lease_seconds=job_timeout_seconds()
+        lease_id=lease_id, images=generation.expected_images, lease_seconds=time_limit
     )
     if wait > 0:
         _defer(generation, wait)
         return
     try:
-        claim = _claim(generation_id)
+        claim = _claim(generation_id, time_limit=time_limit)
         if claim is not None:
             _run_claimed(claim)
     finally:
@@ -125,7 +129,30 @@ def _defer(generation: Generation, seconds: float) -> None:
             enqueue_generation(generation, delay_seconds=seconds)
 
 
-def _claim(generation_id: int) -> Claim | None:
+def _mappings(generation: Generation) -> dict[str, str]:
+    return dict(
+        ModelMapping.objects.filter(brand_id=generation.campaign.brand_id).values_list(
+            "model_id", "maps_to"
+        )
+    )
+
+
+def generation_time_limit(generation: Generation) -> int:
+    """Seconds one attempt of this generation may run: its model's job timeout from the model
+    table (5.0 Pro answers in up to about 2 minutes, a 4.0 group of 15 in several), the queue's
+    default for a model the table cannot place. The worker's deadline and its rate-limit lease
+    follow it, so a slow model is not swept as lost while it is still working."""
+    return catalog.job_timeout_seconds(
+        generation.model, default=job_timeout_seconds(), mappings=_mappings(generation)
+    )
+
+
+def generation_deadline(generation: Generation, *, now: datetime) -> datetime:
+    """When a running attempt started at `now` counts as lost (its time limit plus a minute)."""
+    return now + timedelta(seconds=generation_time_limit(generation) + 60)
+
+
+def _claim(generation_id: int, *, time_limit: int | None = None) -> Claim | None:
     """queued -> running with a compare-and-set: of two workers given the same job, one wins."""
     now = timezone.now()
     with transaction.atomic():
@@ -138,7 +165,7 @@ def _claim(generation_id: int) -> Claim | None:
             status=S.RUNNING,
             attempts=F("attempts") + 1,
             started_at=now,
-            deadline_at=now + timedelta(seconds=job_timeout_seconds() + 60),
+            deadline_at=now + timedelta(seconds=(time_limit or job_timeout_seconds()) + 60),
             not_before=None,
             updated_at=now,
         )
@@ -157,22 +184,65 @@ def _claim(generation_id: int) -> Claim | None:
 def _run_claimed(claim: Claim) -> None:
     generation = claim.generation
     started = time.monotonic()
+    streamed: dict[int, StoredOutput] = {}
     try:
-        result = _call_provider(generation)
+        result = _call_provider(generation, on_image=_store_as_it_arrives(claim, streamed))
     except ProviderError as error:
         _finish_with_error(claim, error)
         return
     seconds = time.monotonic() - started
-    stored = [output_store(image) for image in result.succeeded]
-    _finish_with_result(claim, result, stored, seconds)
+    stored = [streamed.get(image.index) or output_store(image) for image in result.succeeded]
+    _finish_with_result(claim, result, stored, seconds, shown=set(streamed))
 
 
-def _call_provider(generation: Generation) -> ProviderResult:
+def _store_as_it_arrives(
+    claim: Claim, streamed: dict[int, StoredOutput]
+) -> Callable[[OutputImage], None]:
+    """For streamed groups: store each image and make its version as soon as it arrives, so the
+    campaign page shows it while the rest of the group is still being made. A reproduction
+    keeps its outputs apart until the end (they are compared, not added as versions)."""
+
+    def on_image(image: OutputImage) -> None:
+        output = output_store(image)
+        streamed[image.index] = output
+        if claim.generation.is_reproduction:
+            return
+        with transaction.atomic():
+            generation = _lock_own_run(claim)
+            if generation is not None:
+                output_versions_create(generation=generation, outputs=[output])
+
+    return on_image
+
+
+def _call_provider(
+    generation: Generation, *, on_image: Callable[[OutputImage], None] | None = None
+) -> ProviderResult:
     """The only step that talks to the provider; no transaction or row lock is open here."""
     overrides = provider_overrides(brand=generation.campaign.brand, provider=generation.provider)
+    if generation.model and generation.provider != "local":
+        # The stored model (fal picks its endpoint from it) with the model's read timeout.
+        overrides["model"] = generation.model
+        overrides["read_timeout"] = catalog.read_timeout_seconds(
+            generation.model, _mappings(generation)
+        )
     provider = get_provider(generation.provider, **overrides)
     body = resolve_payload(generation.payload, StoredReferences())
-    return provider.submit(body)
+    return provider.submit(body, on_image=on_image)
+
+
+def price_basis_of(generation: Generation) -> PriceBasis:
+    """The price basis recorded when the generation was queued; for rows older than the model
+    table, the basis their provider and model get now (4.0 at $0.03, as it was then)."""
+    record = (generation.parameters or {}).get("price_basis")
+    if isinstance(record, dict):
+        return PriceBasis.from_record(record)
+    return price_basis(
+        provider=generation.provider,
+        model_id=generation.model,
+        size=str((generation.parameters or {}).get("size", "2K")),
+        mappings=_mappings(generation),
+    )
 
 
 def _lock_own_run(claim: Claim) -> Generation | None:
@@ -198,17 +268,21 @@ def _lock_own_run(claim: Claim) -> Generation | None:
 def _record_discarded_bill(claim: Claim, result: ProviderResult) -> None:
     """A run canceled while its call was in flight: the images are discarded, but what the
     provider billed still counts against the campaign."""
-    cost = estimate_cost(
-        price_per_image=price_per_image(claim.generation.provider), images=result.billed_images
-    )
+    cost = generation_cost(price_basis_of(claim.generation), images=result.billed_images)
     Generation.objects.filter(
         pk=claim.generation.pk, status=S.CANCELED, attempts=claim.attempt.number
     ).update(billed_images=result.billed_images, cost=cost, updated_at=timezone.now())
 
 
 def _finish_with_result(
-    claim: Claim, result: ProviderResult, stored: list[StoredOutput], seconds: float
+    claim: Claim,
+    result: ProviderResult,
+    stored: list[StoredOutput],
+    seconds: float,
+    *,
+    shown: set[int] | None = None,
 ) -> None:
+    """Finish the run; `shown` are the output indexes whose versions a stream already made."""
     failed = [
         {"index": image.index, "kind": image.error.kind.value, "message": image.error.message}
         for image in result.failed
@@ -226,15 +300,16 @@ def _finish_with_result(
         if generation.is_reproduction:
             reproduction_complete(generation=generation, outputs=stored)
         else:
-            output_versions_create(generation=generation, outputs=stored)
+            output_versions_create(
+                generation=generation,
+                outputs=[output for output in stored if output.index not in (shown or set())],
+            )
         generation.status = status
         generation.finished_at = now
         generation.provider_seconds = seconds
         generation.provider_request_id = result.request_id[:200]
         generation.billed_images = result.billed_images
-        generation.cost = estimate_cost(
-            price_per_image=price_per_image(generation.provider), images=result.billed_images
-        )
+        generation.cost = generation_cost(price_basis_of(generation), images=result.billed_images)
         generation.response = dict(result.raw)
         generation.failed_outputs = failed
         generation.error_kind = failed[0]["kind"] if status == S.FAILED and failed else ""

@@ -8,7 +8,7 @@ repeat writes nothing new); a crash between the two leaves an unreferenced file,
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from brandkit.images import make_thumbnail
 from brandkit.storage import store_content_addressed
 from brandkit.thumbnails import thumbnail_name
 from projects.models import Asset, AssetVersion, Generation, Reproduction
+from projects.provenance import detect_c2pa
 from projects.services.posters import version_posters_enqueue
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class StoredOutput:
     height: int
     byte_size: int
     thumbnail_name: str
+    provenance: dict[str, object] = field(default_factory=dict)
 
 
 def output_store(image: OutputImage) -> StoredOutput:
@@ -65,6 +67,8 @@ def output_store(image: OutputImage) -> StoredOutput:
         height=height,
         byte_size=len(image.data),
         thumbnail_name=thumb,
+        # The bytes are stored as the provider sent them, so a manifest in them stays valid.
+        provenance=detect_c2pa(image.data, image.content_type),
     )
 
 
@@ -107,6 +111,7 @@ def output_versions_create(
             height=output.height,
             byte_size=output.byte_size,
             thumbnail=output.thumbnail_name,
+            provenance=output.provenance,
             created_by_id=generation.requested_by_id,
         )
         asset.latest_version = version

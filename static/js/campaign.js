@@ -23,6 +23,71 @@
   }
   if (mode) { mode.addEventListener("change", syncMode); syncMode(); }
 
+  // Offer only what the chosen model supports: its sizes, group sets, output formats and
+  // backgrounds, read from the data attributes of the model's option (the server enforces the
+  // same rules from the same table).
+  var model = document.getElementById("id_model");
+  function words(option, name) {
+    var value = option.getAttribute(name) || "";
+    return value ? value.split(" ") : [];
+  }
+  function restrict(select, allowed, keepBlank) {
+    if (!select) { return; }
+    var current = select.options[select.selectedIndex];
+    Array.prototype.forEach.call(select.options, function (option) {
+      var ok = (keepBlank && option.value === "") || allowed(option.value);
+      option.hidden = !ok;
+      option.disabled = !ok;
+    });
+    if (current && current.disabled) {
+      var first = Array.prototype.find.call(select.options, function (o) { return !o.disabled; });
+      if (first) { select.value = first.value; }
+    }
+    select.closest("p").hidden = !Array.prototype.some.call(select.options, function (o) {
+      return !o.disabled && o.value !== "";
+    });
+  }
+  function syncModel() {
+    var chosen = model.options[model.selectedIndex];
+    var presets = words(chosen, "data-sizes");
+    var minPixels = Number(chosen.getAttribute("data-min-pixels"));
+    var maxPixels = Number(chosen.getAttribute("data-max-pixels"));
+    var size = document.getElementById("id_size");
+    var sizeBefore = size ? size.value : "";
+    restrict(size, function (value) {
+      var match = /^(\d+)x(\d+)$/.exec(value);
+      if (!match) { return presets.indexOf(value) !== -1; }
+      var pixels = Number(match[1]) * Number(match[2]);
+      return pixels >= minPixels && pixels <= maxPixels;
+    }, false);
+    if (size && size.value !== sizeBefore && presets.indexOf(chosen.getAttribute("data-default-size")) !== -1) {
+      size.value = chosen.getAttribute("data-default-size");
+    }
+    var groups = Number(chosen.getAttribute("data-max-outputs")) > 1;
+    var groupSize = document.getElementById("id_group_size");
+    if (groupSize) {
+      groupSize.max = chosen.getAttribute("data-max-outputs");
+      groupSize.closest("p").hidden = !groups || (mode && mode.value !== "group");
+    }
+    if (mode) {
+      var groupOption = mode.querySelector('option[value="group"]');
+      if (groupOption) {
+        groupOption.hidden = !groups;
+        groupOption.disabled = !groups;
+        if (!groups && mode.value === "group") { mode.value = "text_to_image"; syncMode(); }
+      }
+    }
+    var formats = words(chosen, "data-output-formats");
+    restrict(document.getElementById("id_output_format"), function (v) { return formats.indexOf(v) !== -1; }, true);
+    var backgrounds = words(chosen, "data-backgrounds");
+    restrict(document.getElementById("id_background"), function (v) { return backgrounds.indexOf(v) !== -1; }, true);
+  }
+  if (model) {
+    model.addEventListener("change", syncModel);
+    if (mode) { mode.addEventListener("change", syncModel); }
+    syncModel();
+  }
+
   var section = document.getElementById("progress");
   if (!section) { return; }
   var url = section.getAttribute("data-progress-url");
@@ -54,7 +119,7 @@
         cells[2].insertAdjacentHTML("beforeend", '<p class="error">' + text(row.error) + "</p>");
       }
       cells[3].innerHTML = row.outputs.map(function (output, index) {
-        return '<a href="' + text(output.url) + '"><img src="' + text(output.thumbnail) +
+        return '<a href="' + text(output.url) + '"><img class="checker" src="' + text(output.thumbnail) +
           '" alt="Output ' + (index + 1) + '" width="64" height="64"></a>';
       }).join("");
       tr.setAttribute("data-status", row.status);

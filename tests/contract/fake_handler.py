@@ -19,6 +19,8 @@ from tests.contract.fake_replies import (
     OUTPUT_FAULTS,
     Fault,
     ark_reply,
+    ark_stream_events,
+    design_model_refusal,
     error_reply,
     fal_result,
     fal_submit_reply,
@@ -80,7 +82,8 @@ class Handler(BaseHTTPRequestHandler):
             "/v1/images/generations",
         ):
             self._generation("ark" if path.startswith("/api/v3") else "openai", body)
-        elif self.command == "POST" and path.startswith("/fal-ai/"):
+        elif self.command == "POST" and path.startswith(("/fal-ai/", "/bytedance/")):
+            # fal serves the newer Seedream versions without the `fal-ai/` prefix (research §2).
             self._fal_submit(body)
         elif path.startswith(f"/{FAL_APP}/requests/"):
             self._fal_request(path.removeprefix(f"/{FAL_APP}/requests/"))
@@ -137,10 +140,39 @@ class Handler(BaseHTTPRequestHandler):
             return
         fake._pause(fake.latency)
         body = json.loads(raw_body)
+        refusal = design_model_refusal(body)
+        if refusal is not None:
+            self._send_json(400, refusal)
+            return
+        if vendor == "ark" and body.get("stream") is True:
+            self._stream(body, fault)
+            return
         if vendor == "openai" and fake.openai_reply_shape == "openai":
             self._send_json(200, openai_reply(fake, body, fault))
         else:
             self._send_json(200, ark_reply(fake, body, fault), {"X-Request-Id": uuid.uuid4().hex})
+
+    def _stream(self, body: dict[str, Any], fault: Fault | None) -> None:
+        """A streamed group: SSE events written one by one, then `[DONE]`; a cut stream resets
+        the connection midway."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.send_header("X-Request-Id", uuid.uuid4().hex)
+        self.end_headers()
+        self.close_connection = True
+        for number, (event_type, data) in enumerate(ark_stream_events(self.fake, body, fault)):
+            if event_type == "cut":
+                self.wfile.flush()
+                self._reset_connection()
+                return
+            self.wfile.write(f"event: {event_type}\ndata: {json.dumps(data)}\n\n".encode())
+            self.wfile.flush()
+            gate = self.fake.stream_gate
+            if number == 0 and gate is not None:
+                gate.wait(10)
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
 
     def _fal_submit(self, raw_body: bytes) -> None:
         fake, fault = self.fake, self.fake._next_fault()

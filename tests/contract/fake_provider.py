@@ -66,6 +66,19 @@ def make_jpeg(size: tuple[int, int], index: int = 0) -> bytes:
     return buffer.getvalue()
 
 
+def make_transparent_png(size: tuple[int, int], index: int = 0) -> bytes:
+    """A real RGBA PNG: an opaque disc on a fully transparent ground (a cut-out product)."""
+    width, height = size
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse(
+        (width // 4, height // 4, 3 * width // 4, 3 * height // 4),
+        fill=((index * 67) % 256, 90, 200, 255),
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 class FakeProviderServer:
     """The fake; use as a context manager, or `start()` / `stop()`.
 
@@ -91,6 +104,9 @@ class FakeProviderServer:
         self.openai_reply_shape = "ark"
         self.redirect_target = METADATA_URL  # where /redirect/<n> points
         self.fal_waiting_statuses: tuple[str, ...] = ("IN_QUEUE", "IN_PROGRESS")
+        # Streamed Ark groups: when set, the stream holds after its first image until the test
+        # sets it (so a test can look at the app while the request is still open).
+        self.stream_gate: threading.Event | None = None
         self.requests: list[RecordedRequest] = []
         self._faults: deque[Fault] = deque()
         self._fal_jobs: dict[str, _FalJob] = {}
@@ -163,6 +179,9 @@ class FakeProviderServer:
 
     def image_bytes(self, index: int) -> bytes:
         return make_jpeg(self.image_size, index)
+
+    def png_bytes(self, index: int) -> bytes:
+        return make_transparent_png(self.image_size, index)
 
     def output_url(self, index: int, fault: Fault | None = None) -> str:
         """Where output `index` lives; a signed-looking query, as Ark's TOS links have."""

@@ -45,6 +45,7 @@ class Fault(enum.Enum):
     URL_REDIRECT_PRIVATE = "output URLs redirect to 169.254.169.254"
     FAL_STUCK = "fal: the request never leaves IN_PROGRESS"
     FAL_FAILED_RESULT = "fal: COMPLETED, and the result is a 422 content-policy error"
+    STREAM_CUT = "a streamed group is cut (connection reset) after its second image"
 
 
 # Faults that shape the outputs rather than the reply to the generation request itself.
@@ -56,8 +57,10 @@ OUTPUT_FAULTS = frozenset(
         Fault.URL_REDIRECT_PRIVATE,
         Fault.FAL_STUCK,
         Fault.FAL_FAILED_RESULT,
+        Fault.STREAM_CUT,
     }
 )
+STREAM_CUT_AFTER = 2
 
 
 @cache
@@ -161,6 +164,44 @@ def error_reply(
     return status, {"error": {"code": code, "message": message, "param": "", "type": kind}}, headers
 
 
+# The 5.x "design" models answer 400 to `sequential_image_generation` or `stream`, even as
+# "disabled" / false (research §1.3, §1.7); the fake does the same, so a body that would fail
+# upstream fails here too. Written from the research, not from the app's model table.
+DESIGN_MODELS = frozenset(
+    {
+        "dola-seedream-5-0-pro-260628",
+        "seedream-5-0-pro-260628",
+        "seedream-5-0-flash-260915",
+        "dola-seedream-5-0-flash-260915",
+        "seedream-5-5-261028",
+        "dola-seedream-5-5-261028",
+    }
+)
+DESIGN_REFUSED_KEYS = (
+    "sequential_image_generation",
+    "sequential_image_generation_options",
+    "stream",
+)
+
+
+def design_model_refusal(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The 400 reply a design model gives a body with group or stream keys, else None."""
+    if body.get("model") not in DESIGN_MODELS:
+        return None
+    for key in DESIGN_REFUSED_KEYS:
+        if key in body:
+            return {
+                "error": {
+                    "code": "InvalidParameter",
+                    "message": f"The parameter `{key}` specified in the request is not valid "
+                    f"for model {body['model']}.",
+                    "param": key,
+                    "type": "BadRequest",
+                }
+            }
+    return None
+
+
 def _group_size(body: dict[str, Any]) -> int:
     if body.get("sequential_image_generation") != "auto":
         return 1
@@ -181,6 +222,13 @@ def ark_reply(
     for index in range(count):
         if fault is not None and fault.name == "PARTIAL_GROUP" and index == failed_index:
             data.append(copy.deepcopy(failed_item))
+        elif body.get("response_format") == "b64_json" and body.get("output_format") == "png":
+            # PNG output (research §1.5): with a transparent background, RGBA.
+            encoded = base64.b64encode(fake.png_bytes(index)).decode()
+            item = {"b64_json": encoded, "size": f"{width}x{height}", "output_format": "png"}
+            if body.get("background"):
+                item["background"] = body["background"]
+            data.append(item)
         elif body.get("response_format") == "b64_json":
             encoded = base64.b64encode(fake.image_bytes(index)).decode()
             data.append({"b64_json": encoded, "size": f"{width}x{height}"})
@@ -248,3 +296,36 @@ def fal_result(
             }
         )
     return 200, {"images": images, "seed": body.get("seed", 746406749)}
+
+
+def ark_stream_events(
+    fake: FakeProviderServer, body: dict[str, Any], fault: Fault | None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The SSE events of a streamed Ark group (research §1.6): one partial event per image,
+    `image_index` counting failures too, then `completed` with the usage."""
+    reply = ark_reply(fake, body, None if fault is Fault.STREAM_CUT else fault)
+    events: list[tuple[str, dict[str, Any]]] = []
+    for index, item in enumerate(reply["data"]):
+        if "error" in item:
+            events.append(
+                (
+                    "image_generation.partial_failed",
+                    {"type": "image_generation.partial_failed", "image_index": index, **item},
+                )
+            )
+        else:
+            events.append(
+                (
+                    "image_generation.partial_succeeded",
+                    {"type": "image_generation.partial_succeeded", "image_index": index, **item},
+                )
+            )
+    if fault is Fault.STREAM_CUT:
+        return [*events[:STREAM_CUT_AFTER], ("cut", {})]
+    events.append(
+        (
+            "image_generation.completed",
+            {"type": "image_generation.completed", "usage": reply["usage"]},
+        )
+    )
+    return events

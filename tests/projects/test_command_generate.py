@@ -149,7 +149,7 @@ def test_a_text_file_renamed_png_fails_with_one_clear_line_and_nonzero_exit(tmp_
     assert completed.returncode != 0
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1, completed.stderr
-    assert "fake.png is not a valid PNG, JPEG or WebP image" in lines[0]
+    assert "fake.png: This file is not a supported image" in lines[0]
     assert not (tmp_path / "out").exists()
 
 
@@ -182,3 +182,77 @@ def test_a_hosted_provider_without_a_key_names_the_missing_variable(
         _run("--provider", provider, "--prompt", "p", "--out", str(tmp_path))
 
     assert not list(tmp_path.iterdir())
+
+
+def _gps_jpeg(path: Path, size: tuple[int, int] = (320, 240)) -> Path:
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (52.0, 22.0, 1.0)
+    gps[3], gps[4] = "E", (4.0, 53.0, 2.0)
+    Image.new("RGB", size, (20, 90, 160)).save(path, "JPEG", exif=exif)
+    with Image.open(path) as check:
+        assert check.getexif().get_ifd(0x8825)  # the file really carries a GPS block
+    return path
+
+
+def _dry_run_body(*args: str) -> dict[str, object]:
+    stdout, _ = _run("--provider", "ark", "--dry-run", *args)
+    return json.loads(stdout)
+
+
+def test_a_local_reference_is_sent_without_its_gps_block(tmp_path: Path) -> None:
+    path = _gps_jpeg(tmp_path / "shot.jpg")
+    body = _dry_run_body("--prompt", "p", "--reference", str(path))
+    sent = base64.b64decode(str(body["image"]).partition(",")[2])
+    with Image.open(io.BytesIO(sent)) as image:
+        assert image.size == (320, 240)
+        assert not image.getexif().get_ifd(0x8825)
+        assert "exif" not in image.info
+    assert b"GPS" not in sent
+
+
+def test_a_20x8000_reference_is_refused_by_the_aspect_limit(tmp_path: Path) -> None:
+    path = tmp_path / "strip.png"
+    Image.new("RGB", (20, 8000), (0, 0, 0)).save(path, "PNG")
+    with pytest.raises(CommandError) as caught:
+        _dry_run_body("--prompt", "p", "--reference", str(path))
+    assert "strip.png" in str(caught.value)
+    assert "aspect ratio must be between 1:16 and 16:1" in str(caught.value)
+
+
+def test_a_reference_over_the_models_side_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "wide.png"
+    Image.new("RGB", (6400, 400), (0, 0, 0)).save(path, "PNG")
+    with pytest.raises(CommandError) as caught:
+        _dry_run_body(
+            "--model", "dola-seedream-5-0-pro-260628", "--prompt", "p", "--reference", str(path)
+        )
+    assert "Seedream 5.0 Pro takes references of at most 6000 pixels a side" in str(caught.value)
+    # The same file is fine for 4.0, which has no side limit beyond the upload's.
+    assert _dry_run_body("--prompt", "p", "--reference", str(path))["image"]
+
+
+def test_model_option_builds_that_models_body(tmp_path: Path) -> None:
+    body = _dry_run_body(
+        "--model", "seedream-5-5-261028", "--prompt", "p", "--background", "transparent"
+    )
+    assert body == {
+        "model": "seedream-5-5-261028",
+        "prompt": "p",
+        "size": "2K",
+        "output_format": "png",
+        "background": "transparent",
+        "response_format": "b64_json",
+        "watermark": True,
+    }
+
+
+def test_model_limits_are_refused_with_the_models_words() -> None:
+    with pytest.raises(CommandError) as caught:
+        _dry_run_body("--model", "seedream-5-5-261028", "--prompt", "p", "--max-images", "3")
+    assert "Seedream 5.5 makes one image per request; ask for 3 variants instead" in str(
+        caught.value
+    )
+    with pytest.raises(CommandError) as caught:
+        _dry_run_body("--model", "ep-unmapped-1", "--prompt", "p")
+    assert "BRANDKIT_MODEL_MAP=ep-unmapped-1=seedream-5-5-261028" in str(caught.value)

@@ -71,23 +71,33 @@ def test_build_payload_leaves_seed_out_because_seedream_4_does_not_document_it()
 
 
 def test_build_payload_uses_spec_model_over_default() -> None:
-    body = ArkProvider(model="ep-20260101-abc").build_payload(GenerationSpec(prompt="p"))
+    spec = GenerationSpec(prompt="p", rules_model="seedream-4-0-250828")
+    body = ArkProvider(model="ep-20260101-abc").build_payload(spec)
     assert body["model"] == "ep-20260101-abc"
-    assert ArkProvider().build_payload(GenerationSpec(prompt="p", model="m2"))["model"] == "m2"
+    spec = GenerationSpec(prompt="p", model="seedream-4-5-251128")
+    assert ArkProvider().build_payload(spec)["model"] == "seedream-4-5-251128"
+
+
+def test_an_unmapped_unknown_model_is_refused_saying_how_to_map_it() -> None:
+    with pytest.raises(InvalidSpec) as caught:
+        ArkProvider(model="ep-20260101-abc").build_payload(GenerationSpec(prompt="p"))
+    assert caught.value.field == "model"
+    assert "'ep-20260101-abc' is not in Brandkit's model table" in caught.value.message
+    assert "BRANDKIT_MODEL_MAP=ep-20260101-abc=seedream-5-5-261028" in caught.value.message
 
 
 @pytest.mark.parametrize(
     ("spec", "field", "limit"),
     [
-        (GenerationSpec(prompt="p", size="3K"), "size", "1K, 2K, 4K"),
+        (GenerationSpec(prompt="p", size="3K"), "size", "no 3K size; choose 1K, 2K or 4K"),
         (GenerationSpec(prompt="p", size="800x800"), "size", "921,600"),
-        (GenerationSpec(prompt="p", references=(POINTER,) * 11), "references", "at most 10"),
+        (GenerationSpec(prompt="p", references=(POINTER,) * 15), "references", "at most 14"),
         (
             GenerationSpec(prompt="p", references=(POINTER,) * 5, max_images=11),
             "max_images",
             "at most 15",
         ),
-        (GenerationSpec(prompt="p", max_images=16), "max_images", "between 1 and 15"),
+        (GenerationSpec(prompt="p", max_images=16), "max_images", "at most 15 images per group"),
         (GenerationSpec(prompt="   "), "prompt", "empty"),
         (GenerationSpec(prompt="p", response_format="png"), "response_format", "url or b64_json"),  # type: ignore[arg-type]
     ],

@@ -101,9 +101,9 @@ def test_random_seed_is_not_sent() -> None:
 @pytest.mark.parametrize(
     ("spec", "field", "limit"),
     [
-        (GenerationSpec(prompt="p", max_images=7), "max_images", "between 1 and 6"),
+        (GenerationSpec(prompt="p", max_images=7), "max_images", "on fal makes at most 6"),
         (GenerationSpec(prompt="p", size="100x100"), "size", "pixels"),
-        (GenerationSpec(prompt="p", references=(POINTER,) * 11), "references", "at most 10"),
+        (GenerationSpec(prompt="p", references=(POINTER,) * 15), "references", "at most 14"),
         (GenerationSpec(prompt="", references=(POINTER,)), "prompt", "empty"),
         (GenerationSpec(prompt="p", model="fal-ai/other-model"), "model", "FAL_MODEL"),
         (GenerationSpec(prompt="p", response_format="gif"), "response_format", "url or b64_json"),  # type: ignore[arg-type]

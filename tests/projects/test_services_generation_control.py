@@ -65,10 +65,10 @@ def test_cancel_a_running_generation_discards_its_late_result(
 ) -> None:
     real_call = generation_runs._call_provider
 
-    def call_while_the_user_cancels(generation: Generation) -> Any:
+    def call_while_the_user_cancels(generation: Generation, **kwargs: Any) -> Any:
         assert Generation.objects.get(pk=generation.pk).status == S.RUNNING
         generation_cancel(generation=generation, user=studio.marketer)
-        return real_call(generation)
+        return real_call(generation, **kwargs)
 
     monkeypatch.setattr(generation_runs, "_call_provider", call_while_the_user_cancels)
     generation = ask_ark(studio)

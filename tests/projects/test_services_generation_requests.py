@@ -102,21 +102,21 @@ def test_a_slot_value_over_its_max_characters_is_refused(refused: Refusal, studi
     assert error.field == "slot_product"
 
 
-def test_eleven_references_are_refused_naming_the_limit(
+def test_fifteen_references_are_refused_naming_the_model_and_limit(
     refused: Refusal, studio: Any, provider_settings: Any, fake_provider: Any
 ) -> None:
     full_pack = published_pack(studio.brand, studio.admin, name="Full pack", images=10)
     extra = draft_pack(studio.brand, name="Extra")
-    image = reference_pack_add_image(pack=extra, data=image_bytes(42))
+    images = [reference_pack_add_image(pack=extra, data=image_bytes(42 + i)) for i in range(5)]
     reference_pack_publish(pack=extra, user=studio.admin)
     error = refused(
         studio,
         provider="ark",
         reference_pack_id=full_pack.pk,
-        reference_image_ids=(image.pk,),
+        reference_image_ids=tuple(image.pk for image in images),
     )
-    assert error.message == "11 reference images given; ark takes at most 10"
-    assert error.field == "references"
+    assert error.message == "15 reference images given; Seedream 4.0 takes at most 14"
+    assert error.field == "reference_images"
     assert fake_provider.posts() == []
 
 

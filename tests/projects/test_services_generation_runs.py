@@ -244,7 +244,7 @@ def test_a_request_over_the_images_per_minute_limit_is_deferred_not_sent(
 def test_an_unexpected_exception_fails_the_generation_and_reraises_at_the_job_edge(
     studio: Any, rq_settings: Any, provider_settings: Any, fake_provider: Any, monkeypatch: Any
 ) -> None:
-    def broken(generation: Generation) -> None:
+    def broken(generation: Generation, **kwargs: Any) -> None:
         raise RuntimeError("a bug in the run")
 
     monkeypatch.setattr(generation_runs, "_call_provider", broken)
@@ -265,7 +265,7 @@ def test_an_unexpected_exception_fails_the_generation_and_reraises_at_the_job_ed
 def test_a_crashing_job_is_failed_in_rq_and_in_the_database(
     studio: Any, rq_settings: Any, provider_settings: Any, fake_provider: Any, monkeypatch: Any
 ) -> None:
-    def broken(generation: Generation) -> None:
+    def broken(generation: Generation, **kwargs: Any) -> None:
         raise RuntimeError("a bug in the run")
 
     monkeypatch.setattr(generation_runs, "_call_provider", broken)

@@ -1,4 +1,4 @@
-"""`python manage.py generate`: one Seedream 4.0 generation from the command line.
+"""`python manage.py generate`: one Seedream generation from the command line.
 
 Builds a provider-neutral spec from the options, lets the chosen provider build its exact body,
 resolves reference pointers to data URIs, then either prints that body (`--dry-run`) or submits it
@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from PIL import Image, UnidentifiedImageError
 
+from brandkit.images import ImageRejected, validate_image_upload
 from projects.providers import PROVIDER_NAMES, get_provider
 from projects.providers.base import (
     GenerationSpec,
@@ -28,6 +29,8 @@ from projects.providers.base import (
     ProviderError,
     ProviderResult,
 )
+from projects.providers.catalog import ModelCapabilities, UnknownModel, resolve_model
+from projects.providers.model_rules import check_reference_image
 from projects.providers.references import InMemoryReferenceStore, ReferenceStore, resolve_payload
 
 ACCEPTED_REFERENCE_FORMATS = ("PNG", "JPEG", "WEBP")
@@ -40,11 +43,16 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def load_reference(value: str, store: ReferenceStore) -> str:
-    """A URL as given, or a local image file stored and named by its pointer.
+def load_reference(
+    value: str, store: ReferenceStore, model: ModelCapabilities | None = None
+) -> str:
+    """A URL as given, or a local image file checked and cleaned as an upload is, then stored and
+    named by its pointer.
 
-    The file is decoded in full, so a renamed text file or a truncated image fails here, with its
-    path, rather than at the provider.
+    The file goes through the upload validation (`brandkit.images.validate_image_upload`): decoded
+    in full (a renamed text file or a truncated image fails here, with its path), re-encoded
+    without metadata (EXIF GPS and the rest never leave the machine), within the upload limits
+    and the model's own reference limits (bytes, aspect ratio 1:16 to 16:1, longest side).
     """
     if value.startswith(("http://", "https://")):
         return value
@@ -52,27 +60,42 @@ def load_reference(value: str, store: ReferenceStore) -> str:
         data = Path(value).read_bytes()
     except OSError as error:
         raise CommandError(f"cannot read reference {value}: {error.strerror or error}") from error
+    max_bytes = settings.MAX_UPLOAD_BYTES
+    if model is not None:
+        max_bytes = min(max_bytes, model.max_reference_bytes)
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image_format = image.format or ""
-            if image_format == "WEBP":
-                data = _webp_as_png(image)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise CommandError(
-            f"reference {value} is not a valid PNG, JPEG or WebP image ({_one_line(str(error))})"
-        ) from error
-    if image_format not in ACCEPTED_REFERENCE_FORMATS:
-        raise CommandError(f"reference {value} is {image_format}; use a PNG, JPEG or WebP image")
-    return store.put(data)
+        image = validate_image_upload(
+            data,
+            max_bytes=max_bytes,
+            max_pixels=settings.MAX_UPLOAD_PIXELS,
+            allowed_formats=ACCEPTED_REFERENCE_FORMATS,
+            max_aspect_ratio=model.max_aspect if model is not None else 16,
+        )
+    except ImageRejected as error:
+        raise CommandError(f"reference {value}: {_one_line(error.message)}") from error
+    if model is not None:
+        try:
+            check_reference_image(
+                model,
+                width=image.width,
+                height=image.height,
+                byte_size=len(image.data),
+                name=f"reference {value}",
+            )
+        except InvalidSpec as error:
+            raise CommandError(error.message) from error
+    if image.format == "WEBP":
+        return store.put(_webp_as_png(image.data))
+    return store.put(image.data)
 
 
-def _webp_as_png(image: Image.Image) -> bytes:
+def _webp_as_png(data: bytes) -> bytes:
     """PNG bytes of a WebP image. Ark documents only jpeg and png inputs for Seedream 4.0 (webp
     arrived in a later doc revision), and PNG keeps the pixels and any transparency losslessly."""
-    has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
-    buffer = io.BytesIO()
-    image.convert("RGBA" if has_alpha else "RGB").save(buffer, "PNG")
+    with Image.open(io.BytesIO(data)) as image:
+        has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
+        buffer = io.BytesIO()
+        image.convert("RGBA" if has_alpha else "RGB").save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -98,7 +121,7 @@ def write_images(result: ProviderResult, out: Path) -> list[str]:
 class Command(BaseCommand):
     """Run one generation against any configured provider and write the images to a folder."""
 
-    help = "Run one Seedream 4.0 generation and write the images to a folder."
+    help = "Run one Seedream generation (any model of the table) and write the images to a folder."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -107,7 +130,20 @@ class Command(BaseCommand):
             default=None,
             help="default: settings.DEFAULT_IMAGE_PROVIDER",
         )
-        parser.add_argument("--model", default="", metavar="ID")
+        parser.add_argument(
+            "--model",
+            default="",
+            metavar="ID",
+            help="a model id of the Models page (or one BRANDKIT_MODEL_MAP maps); default: the "
+            "provider's configured model",
+        )
+        parser.add_argument("--output-format", choices=("png", "jpeg"), default=None)
+        parser.add_argument(
+            "--background",
+            choices=("auto", "opaque", "transparent"),
+            default=None,
+            help="where the model supports it; transparent comes back as a PNG with alpha",
+        )
         parser.add_argument("--prompt", required=True, metavar="TEXT")
         parser.add_argument(
             "--reference",
@@ -116,7 +152,7 @@ class Command(BaseCommand):
             metavar="PATH_OR_URL",
             help="a PNG/JPEG/WebP file or an http(s) URL; repeat, in order",
         )
-        parser.add_argument("--size", default="2K", metavar="{1K,2K,4K,WxH}")
+        parser.add_argument("--size", default="2K", metavar="{1K,1.5K,2K,3K,4K,WxH}")
         parser.add_argument(
             "--max-images",
             type=int,
@@ -161,8 +197,20 @@ class Command(BaseCommand):
             ) from error
 
     def _run(self, provider_name: str, options: dict[str, Any]) -> None:
+        # A dry run sends nothing, so it needs no key: a stand-in lets anyone inspect the exact body
+        # before configuring a provider (the key is never part of the body).
+        overrides: dict[str, Any] = {"api_key": DRY_RUN_API_KEY} if options["dry_run"] else {}
+        if options["model"] and provider_name != "local":
+            overrides["model"] = options["model"]
+        provider = get_provider(provider_name, **overrides)
+        model = None
+        if provider_name != "local":
+            try:
+                model = resolve_model(provider.default_model)
+            except UnknownModel as error:
+                raise CommandError(_one_line(error.message)) from error
         store = InMemoryReferenceStore()
-        references = tuple(load_reference(value, store) for value in options["reference"])
+        references = tuple(load_reference(value, store, model) for value in options["reference"])
         spec = GenerationSpec(
             prompt=options["prompt"],
             model=options["model"],
@@ -172,11 +220,9 @@ class Command(BaseCommand):
             response_format=options["response_format"],
             watermark=True if options["watermark"] is None else options["watermark"],
             seed=options["seed"],
+            output_format=options["output_format"] or "",
+            background=options["background"] or "",
         )
-        # A dry run sends nothing, so it needs no key: a stand-in lets anyone inspect the exact body
-        # before configuring a provider (the key is never part of the body).
-        overrides = {"api_key": DRY_RUN_API_KEY} if options["dry_run"] else {}
-        provider = get_provider(provider_name, **overrides)
         body = resolve_payload(provider.build_payload(spec), store)
         if options["dry_run"]:
             self.stdout.write(json.dumps(body, indent=2, ensure_ascii=False))
