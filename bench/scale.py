@@ -41,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--assets", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=20, help="requests per page (default 20)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--sqlite-file",
+        type=Path,
+        help="keep the SQLite database in this file and reuse it on the next run (SQLite only)",
+    )
+    parser.add_argument("--only", help="measure only pages whose name contains this")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # a database URL: measure it here
     return parser.parse_args(argv)
 
@@ -125,24 +131,27 @@ def child(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from bench.scale_data import build_scale
+    from bench.scale_data import build_scale, existing_scale
 
     setup_test_environment()  # the test client's response.context and ALLOWED_HOSTS
     call_command("migrate", interactive=False, verbosity=0)
     start = time.perf_counter()
-    scale = build_scale(assets=args.assets)
+    scale = existing_scale() or build_scale(assets=args.assets)
     load_seconds = time.perf_counter() - start
     print(f"loaded {scale.counts} in {load_seconds:.0f} s", file=sys.stderr, flush=True)
     results = {}
     clients: dict[int, Any] = {}
     for name, user, path in pages(scale):
+        if args.only and args.only not in name:
+            continue
         client = clients.get(user.pk)
         if client is None:
             client = clients[user.pk] = Client()
             client.force_login(user)
         results[name] = {"path": path, **measure(client, path, args.runs)}
         print(f"  {name}: {results[name]}", file=sys.stderr, flush=True)
-    admin_client = clients[scale.admin.pk]
+    admin_client = Client()
+    admin_client.force_login(scale.admin)
     csv = measure_csv(admin_client, f"/brands/{scale.brand.slug}/audit.csv")
     return {"counts": scale.counts, "load_seconds": load_seconds, "pages": results, "csv": csv}
 
@@ -192,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="brandkit-scale-"))
     try:
         if args.child:
+            if args.child.startswith("sqlite") and "scale.sqlite3" not in args.child:
+                tmp = Path(args.child.removeprefix("sqlite:///")).parent / "scale-media"
             figures = child(args.child, args, tmp)
             print(json.dumps(figures, default=str))
             return 0
@@ -201,13 +212,14 @@ def main(argv: list[str] | None = None) -> int:
         for kind in kinds:
             created = False
             if kind == "sqlite":
-                url = f"sqlite:///{tmp / 'scale.sqlite3'}"
+                url = f"sqlite:///{args.sqlite_file or tmp / 'scale.sqlite3'}"
             elif os.environ.get("DATABASE_URL", "").startswith("postgres"):
                 url = os.environ["DATABASE_URL"]
             else:
                 url, created = postgres_url(), True
             command = [sys.executable, __file__, "--child", url]
             command += ["--assets", str(args.assets), "--runs", str(args.runs)]
+            command += ["--only", args.only] if args.only else []
             try:
                 done = subprocess.run(command, check=True, capture_output=True, text=True)
             except subprocess.CalledProcessError as exc:

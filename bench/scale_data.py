@@ -325,6 +325,32 @@ def build_scale(
     return Scale(brand, admin, marketer, reviewer, made, waiting, counts)
 
 
+def existing_scale(slug: str = "scale") -> Scale | None:
+    """The brand `build_scale` made earlier in this database, to measure again without reloading."""
+    brand = Brand.objects.filter(slug=slug).first()
+    if brand is None:
+        return None
+    users = get_user_model().objects.in_bulk(
+        [f"{slug}-admin", f"{slug}-marketer", f"{slug}-reviewer"], field_name="username"
+    )
+    campaigns = sorted(Campaign.objects.filter(brand=brand), key=lambda c: c.pk)
+    counts = {
+        "assets": Asset.objects.filter(campaign__brand=brand).count(),
+        "versions": AssetVersion.objects.filter(asset__campaign__brand=brand).count(),
+        "generations": Generation.objects.filter(campaign__brand=brand).count(),
+        "audit rows": AuditEvent.objects.filter(brand=brand).count(),
+    }
+    return Scale(
+        brand,
+        users[f"{slug}-admin"],
+        users[f"{slug}-marketer"],
+        users[f"{slug}-reviewer"],
+        campaigns,
+        Asset.objects.filter(campaign__brand=brand, review_status=ReviewStatus.IN_REVIEW).count(),
+        counts,
+    )
+
+
 def _review_status(index: int, total: int, waiting: int) -> str:
     """The newest `waiting` assets are in review; older ones approved, changes asked or draft."""
     if index >= total - waiting:
