@@ -163,10 +163,14 @@ def _decided_in_period(
     reviews = _scoped(Review.objects.all(), "asset__campaign", brand, campaign)
     if since is None:
         return reviews
-    recent = _scoped(
-        Review.objects.filter(decided_at__gte=since), "asset__campaign", brand, campaign
-    )
-    return reviews.filter(asset_id__in=recent.values("asset_id"))
+    return Review.objects.filter(asset_id__in=_decided_asset_ids(brand, campaign, since))
+
+
+def _decided_asset_ids(brand: Brand, campaign: Campaign | None, since: datetime) -> QuerySet:
+    """Ids of the assets with a decision since `since` (a subquery; uses the decision-time
+    index)."""
+    recent = Review.objects.filter(decided_at__gte=since)
+    return _scoped(recent, "asset__campaign", brand, campaign).values("asset_id")
 
 
 def _decision_rows(
@@ -224,10 +228,11 @@ def _first_queued(
 ) -> dict[int, datetime]:
     """Each asset's earliest queue time over the generations behind any of its versions (the
     assets decided in the period only)."""
-    versions = _scoped(AssetVersion.objects.all(), "asset__campaign", brand, campaign)
-    if since is not None:
-        versions = versions.filter(
-            asset_id__in=_decided_in_period(brand, campaign, since).values("asset_id")
+    if since is None:
+        versions = _scoped(AssetVersion.objects.all(), "asset__campaign", brand, campaign)
+    else:
+        versions = AssetVersion.objects.filter(
+            asset_id__in=_decided_asset_ids(brand, campaign, since)
         )
     rows = (
         versions.values("asset_id")
