@@ -47,5 +47,5 @@ def campaign_version_search(*, campaign: Campaign, query: str, limit: int = 20) 
             )
         else:
             versions = versions.filter(asset__title__icontains=word)
-    rows = versions.order_by("-pk").values("pk", "number", "asset__title", "thumbnail")[:limit]
+    rows = versions.order_by("-pk").values("pk", "number", "asset__title")[:limit]
     return [{"id": row["pk"], "label": f"{row['asset__title']} v{row['number']}"} for row in rows]
