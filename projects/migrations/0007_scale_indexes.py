@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('brandkit', '0004_auditevent_append_only'),
-        ('projects', '0005_reproductions'),
+        ('projects', '0006_version_posters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -45,6 +45,6 @@ def drop(apps, schema_editor):  # noqa: ANN001, ARG001 (migration signature)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0006_scale_indexes")]
+    dependencies = [("projects", "0007_scale_indexes")]
 
     operations = [migrations.RunPython(create, drop)]
