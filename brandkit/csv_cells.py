@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 # The characters a spreadsheet reads as the start of a formula or a DDE call.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
 
 
 def neutralise_cell(value: object) -> str:
@@ -21,6 +22,9 @@ def neutralise_cell(value: object) -> str:
     Numbers are left alone (a negative amount stays a number); any other text that begins with a
     formula trigger gets a leading single quote.
     """
+    # Text first and by exact type: it is most cells, and a long export calls this per cell.
+    if value.__class__ is str:
+        return "'" + value if value and value[0] in _TRIGGER_SET else value  # type: ignore[index]
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from brandkit.admin.scoping import BRAND_LIST_FILTER, BrandScopedAdminMixin, administered_brand_ids
 from brandkit.selectors import brand_role
-from projects.models import ApprovalStep, Campaign
+from projects.models import ApprovalStep, Asset, AssetVersion, Campaign, Generation
 from projects.services.approvals import REVIEWER_ROLES
 from projects.services.campaigns import CAMPAIGN_CREATOR_ROLES
 
@@ -84,3 +84,51 @@ class ApprovalStepAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
                 .distinct()
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ReadOnlyHistoryAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
+    """What operators look up but nobody edits here: assets move through the review services,
+    versions and generations are history (versions are immutable, generations carry the exact
+    payload sent). Viewing only, scoped to the admin's brands, and cheap at tens of thousands of
+    rows: no full-table count, related rows joined, simple filters."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Asset)
+class AssetAdmin(ReadOnlyHistoryAdmin):
+    brand_path = "campaign__brand"
+    list_display = ["title", "campaign", "review_status", "latest_version", "created_at"]
+    list_select_related = ["campaign", "latest_version__asset"]
+    list_filter = ["review_status"]
+    search_fields = ["title", "=id"]
+    ordering = ["-created_at", "-id"]
+
+
+@admin.register(AssetVersion)
+class AssetVersionAdmin(ReadOnlyHistoryAdmin):
+    brand_path = "asset__campaign__brand"
+    list_display = ["__str__", "asset", "number", "generation", "image_sha256", "created_at"]
+    list_select_related = ["asset", "generation"]
+    search_fields = ["asset__title", "image_sha256", "=id"]
+    ordering = ["-id"]
+
+
+@admin.register(Generation)
+class GenerationAdmin(ReadOnlyHistoryAdmin):
+    brand_path = "campaign__brand"
+    list_display = ["__str__", "campaign", "mode", "provider", "status", "cost", "finished_at"]
+    list_select_related = ["campaign"]
+    list_filter = ["status", "mode", "provider"]
+    search_fields = ["prompt", "payload_sha256", "provider_request_id", "=id"]
+    ordering = ["-created_at", "-id"]

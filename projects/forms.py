@@ -111,6 +111,21 @@ class ReferenceImageChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.pack.name} v{obj.pack.version} #{obj.position + 1}"
 
 
+class VersionPickerInput(forms.TextInput):
+    """The source version as its id, typed or picked from suggestions that campaign.js fetches
+    as the user types (a select of every version would hold tens of thousands of options)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            attrs={
+                "list": "source-version-options",
+                "autocomplete": "off",
+                "placeholder": "Type an asset title or v2",
+                "data-version-picker": "",
+            }
+        )
+
+
 class GenerationForm(forms.Form):
     """Ask for images inside a campaign: a template with its slots, or a free prompt."""
 
@@ -135,8 +150,9 @@ class GenerationForm(forms.Form):
     source_version = forms.ModelChoiceField(
         queryset=AssetVersion.objects.none(),
         required=False,
-        empty_label="—",
-        help_text="Edit mode: the version to change. Its image is sent first.",
+        widget=VersionPickerInput(),
+        help_text="Edit mode: the version to change (its id, or search). Its image is sent first.",
+        error_messages={"invalid_choice": "Pick a version of this campaign from the list."},
     )
     size = forms.ChoiceField(choices=SIZE_CHOICES, initial="2048x2048")
     group_size = forms.IntegerField(

@@ -26,6 +26,7 @@ urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/progress.json", campaigns.campaign_progress, name="campaign_progress"),
+    path("campaigns/<int:pk>/versions.json", campaigns.campaign_versions, name="campaign_versions"),
     path(
         "generations/<int:pk>/<str:action>/",
         campaigns.generation_control,

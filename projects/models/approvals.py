@@ -55,6 +55,8 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["asset", "decided_at"]
+        # Analytics picks the assets decided in a period.
+        indexes = [models.Index(fields=["decided_at"], name="projects_review_decided")]
         constraints = [
             models.UniqueConstraint(
                 fields=["asset", "round", "step_position"],

@@ -114,7 +114,15 @@ class Generation(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "queued_at"], name="projects_gen_status_queued")]
+        indexes = [
+            models.Index(fields=["status", "queued_at"], name="projects_gen_status_queued"),
+            # The campaign page's pages of generations, newest first.
+            models.Index(
+                fields=["campaign", "-created_at", "-id"], name="projects_gen_campaign_new"
+            ),
+            # Analytics and month spend pick a period by finish time, per campaign of a brand.
+            models.Index(fields=["campaign", "finished_at"], name="projects_gen_finished"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(attempts__lte=models.F("max_attempts")),

@@ -46,6 +46,14 @@ class Asset(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The campaign board's pages, newest first.
+            models.Index(
+                fields=["campaign", "-created_at", "-id"], name="projects_asset_campaign_new"
+            ),
+            # The review inbox and its count: assets in review, oldest submission first.
+            models.Index(fields=["review_status", "submitted_at"], name="projects_asset_inbox"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,8 +1,11 @@
 """Reads of the analytics page: how fast and how cleanly a brand's (or one campaign's) imagery
 gets approved, what it costs, and how the providers behave.
 
-Three queries whatever the data size (the review decisions, the first queue time of each
-asset, the generations); every median and percentile is then computed exactly in Python by
+A fixed number of queries whatever the data size, over a chosen period (`since`): the review
+decisions of the assets decided in it, their first queue times, and the generations that finished
+in it, with counts, cost and failures summed by the database (an index on the finish time keeps
+the period cheap). Only the latencies themselves (one float each) and the last 30 days' rows for
+the day charts come back, so every median and percentile is still exact, computed in Python by
 `projects.metrics`, never approximated in SQL.
 """
 
@@ -14,12 +17,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Min, Model, QuerySet
+from django.db.models import Count, Min, Model, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from brandkit.selectors import brand_list_for_user
 from projects.metrics import (
+    COUNTED_FINISHED,
+    FAILED,
     AssetOutcome,
     DayCell,
     DecisionRow,
@@ -40,6 +45,15 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=Model)
 DAYS_SHOWN = 30
+# The periods the page offers, in days; 0 is "all time". The page shows 30 days unless asked.
+PERIODS: tuple[tuple[int, str], ...] = (
+    (7, "7 days"),
+    (30, "30 days"),
+    (90, "90 days"),
+    (365, "a year"),
+    (0, "all time"),
+)
+DEFAULT_PERIOD = 30
 NO_PACK = "No reference pack"
 NO_TEMPLATE = "No template"
 # Upper bounds in seconds of the time-to-approval histogram; the last bucket is open.
@@ -141,9 +155,29 @@ def _label(name: str | None, version: int | None, empty: str) -> str:
     return f"{name} v{version}" if name else empty
 
 
-def _decision_rows(brand: Brand, campaign: Campaign | None) -> list[DecisionRow]:
+def _decided_in_period(
+    brand: Brand, campaign: Campaign | None, since: datetime | None
+) -> QuerySet[Review]:
+    """The reviews of every asset that had a decision since `since` (all their rounds, so
+    rounds-to-approval and first-pass stay true for an asset that started earlier)."""
+    reviews = _scoped(Review.objects.all(), "asset__campaign", brand, campaign)
+    if since is None:
+        return reviews
+    return Review.objects.filter(asset_id__in=_decided_asset_ids(brand, campaign, since))
+
+
+def _decided_asset_ids(brand: Brand, campaign: Campaign | None, since: datetime) -> QuerySet:
+    """Ids of the assets with a decision since `since` (a subquery; uses the decision-time
+    index)."""
+    recent = Review.objects.filter(decided_at__gte=since)
+    return _scoped(recent, "asset__campaign", brand, campaign).values("asset_id")
+
+
+def _decision_rows(
+    brand: Brand, campaign: Campaign | None, since: datetime | None
+) -> list[DecisionRow]:
     generation = "version__generation__"
-    rows = _scoped(Review.objects.all(), "asset__campaign", brand, campaign).values_list(
+    rows = _decided_in_period(brand, campaign, since).values_list(
         "asset_id",
         "round",
         "step_position",
@@ -189,11 +223,19 @@ def _decision_rows(brand: Brand, campaign: Campaign | None) -> list[DecisionRow]
     ]
 
 
-def _first_queued(brand: Brand, campaign: Campaign | None) -> dict[int, datetime]:
-    """Each asset's earliest queue time over the generations behind any of its versions."""
+def _first_queued(
+    brand: Brand, campaign: Campaign | None, since: datetime | None
+) -> dict[int, datetime]:
+    """Each asset's earliest queue time over the generations behind any of its versions (the
+    assets decided in the period only)."""
+    if since is None:
+        versions = _scoped(AssetVersion.objects.all(), "asset__campaign", brand, campaign)
+    else:
+        versions = AssetVersion.objects.filter(
+            asset_id__in=_decided_asset_ids(brand, campaign, since)
+        )
     rows = (
-        _scoped(AssetVersion.objects.all(), "asset__campaign", brand, campaign)
-        .values("asset_id")
+        versions.values("asset_id")
         .annotate(first=Min("generation__queued_at"))
         .values_list("asset_id", "first")
     )
@@ -228,33 +270,74 @@ class _GenerationFigures:
 
 
 def _generation_figures(
-    brand: Brand, campaign: Campaign | None, days: list[date]
+    brand: Brand, campaign: Campaign | None, days: list[date], since: datetime | None
 ) -> _GenerationFigures:
-    """Count and cost of every generation, and per provider its latencies and failures overall
-    and per day of `days` (the local date the generation finished)."""
-    rows = _scoped(Generation.objects.all(), "campaign", brand, campaign).values_list(
-        "provider", "status", "cost", "provider_seconds", "finished_at"
-    )
+    """Count and cost of the generations finished in the period, and per provider its latencies
+    and failures over the period and per day of `days` (the local date each finished).
+
+    The database sums counts and cost per provider and status; only latencies (for exact
+    percentiles) and the rows of the days shown travel to Python."""
+    generations = _scoped(Generation.objects.all(), "campaign", brand, campaign)
+    if since is not None:
+        generations = generations.filter(finished_at__gte=since)
     count, cost = 0, Decimal("0")
     tallies: dict[str, ProviderTally] = defaultdict(ProviderTally)
+    for provider, status, number, status_cost in (
+        generations.values("provider", "status")
+        .annotate(number=Count("pk"), total=Sum("cost"))
+        .values_list("provider", "status", "number", "total")
+        .order_by()
+    ):
+        count += number
+        cost += status_cost or Decimal("0")
+        tally = tallies[provider]
+        tally.failed += number if status == FAILED else 0
+        tally.finished += number if status in COUNTED_FINISHED else 0
+    for provider, seconds in generations.filter(provider_seconds__isnull=False).values_list(
+        "provider", "provider_seconds"
+    ):
+        tallies[provider].seconds.append(seconds)
+    first_day = timezone.make_aware(datetime.combine(days[0], datetime.min.time()))
     shown = set(days)
-    for provider, status, row_cost, provider_seconds, finished_at in rows:
-        count += 1
-        cost += row_cost
-        day = timezone.localdate(finished_at) if finished_at else None
-        tallies[provider].add(status, provider_seconds, day if day in shown else None)
+    for provider, status, seconds, finished_at in generations.filter(
+        finished_at__gte=first_day
+    ).values_list("provider", "status", "provider_seconds", "finished_at"):
+        day = timezone.localdate(finished_at)
+        if day not in shown:
+            continue
+        tally = tallies[provider]
+        if seconds is not None:
+            tally.day_seconds[day].append(seconds)
+        tally.day_failed[day] += status == FAILED
+        tally.day_finished[day] += status in COUNTED_FINISHED
     return _GenerationFigures(count, cost, dict(sorted(tallies.items())))
 
 
-def brand_analytics(
-    *, brand: Brand, campaign: Campaign | None = None, now: datetime | None = None
-) -> BrandAnalytics:
-    """Every figure of the analytics page for the brand, or for one of its campaigns."""
+def period_start(period_days: int, now: datetime | None = None) -> datetime | None:
+    """The start of the last `period_days` days (local midnight), or None for all time."""
+    if not period_days:
+        return None
     today = timezone.localdate(now or timezone.now())
-    days = [today - timedelta(days=offset) for offset in range(DAYS_SHOWN - 1, -1, -1)]
-    outcomes = asset_outcomes(_decision_rows(brand, campaign))
-    first_queued = _first_queued(brand, campaign)
-    generations = _generation_figures(brand, campaign, days)
+    first = today - timedelta(days=period_days - 1)
+    return timezone.make_aware(datetime.combine(first, datetime.min.time()))
+
+
+def brand_analytics(
+    *,
+    brand: Brand,
+    campaign: Campaign | None = None,
+    now: datetime | None = None,
+    period_days: int = 0,
+) -> BrandAnalytics:
+    """Every figure of the analytics page for the brand, or for one of its campaigns, over the
+    last `period_days` days (0: all time); the day charts show the last 30 days of it."""
+    today = timezone.localdate(now or timezone.now())
+    shown = min(period_days, DAYS_SHOWN) if period_days else DAYS_SHOWN
+    days = [today - timedelta(days=offset) for offset in range(shown - 1, -1, -1)]
+    since = period_start(period_days, now)
+    outcomes = asset_outcomes(_decision_rows(brand, campaign, since))
+    first_queued = _first_queued(brand, campaign, since)
+    generations = _generation_figures(brand, campaign, days, since)
     approved = sum(outcome.approved_at is not None for outcome in outcomes)
     tallies = generations.tallies
     return BrandAnalytics(

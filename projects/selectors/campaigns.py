@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from brandkit.selectors import AnyUser
 
 S = GenerationStatus
-RECENT_GENERATIONS = 50
+RECENT_GENERATIONS = 25
 
 
 def campaign_list_for_user(*, user: AnyUser) -> QuerySet[Campaign]:
@@ -60,23 +60,29 @@ def campaign_spend(*, campaign: Campaign) -> Spend:
     )
 
 
-def campaign_assets(*, campaign: Campaign) -> QuerySet[Asset]:
-    """The asset board: each asset with its latest version and how many versions it has."""
+def campaign_generations(*, campaign: Campaign, status: str = "") -> QuerySet[Generation]:
+    """The campaign's generations, newest first, for paging: slice it, and each page's rows
+    arrive with their outputs in one more query."""
+    generations = Generation.objects.filter(campaign=campaign)
+    if status:
+        generations = generations.filter(status=status)
     return (
-        Asset.objects.filter(campaign=campaign)
-        .select_related("latest_version")
-        .annotate(version_count=Count("versions"))
-        .order_by("-created_at")
-    )
-
-
-def campaign_generations(*, campaign: Campaign) -> list[Generation]:
-    return list(
-        Generation.objects.filter(campaign=campaign)
-        .select_related("requested_by", "batch")
+        generations.select_related("requested_by", "batch")
         .prefetch_related(Prefetch("versions"))
-        .order_by("-created_at")[:RECENT_GENERATIONS]
+        .order_by("-created_at", "-pk")
     )
+
+
+def campaign_generations_changed(
+    *, campaign: Campaign, ids: list[int], after: int | None, limit: int = RECENT_GENERATIONS
+) -> list[Generation]:
+    """What a progress poll needs: the generations it names (the active rows the page shows)
+    and up to `limit` generations newer than `after` (the newest row it shows). Generations of
+    other campaigns are never returned, whatever ids are asked for."""
+    condition = Q(pk__in=ids)
+    if after is not None:
+        condition |= Q(pk__gt=after)
+    return list(campaign_generations(campaign=campaign).filter(condition)[:limit])
 
 
 def queue_positions(generations: list[Generation]) -> dict[int, int]:
@@ -96,20 +102,20 @@ def queue_positions(generations: list[Generation]) -> dict[int, int]:
     return {g.pk: index[g.pk] for g in queued if g.pk in index}
 
 
-def batch_progress(*, campaign: Campaign) -> list[dict[str, Any]]:
-    """Per batch: how many generations are in each state, for the batch progress bars."""
-    rows = (
-        GenerationBatch.objects.filter(campaign=campaign)
-        .annotate(
-            total=Count("generations"),
-            done=Count("generations", filter=Q(generations__status__in=[S.SUCCEEDED, S.PARTIAL])),
-            failed=Count("generations", filter=Q(generations__status=S.FAILED)),
-            canceled=Count("generations", filter=Q(generations__status=S.CANCELED)),
-            running=Count("generations", filter=Q(generations__status=S.RUNNING)),
-            queued=Count("generations", filter=Q(generations__status=S.QUEUED)),
-        )
-        .order_by("-created_at")[:10]
-    )
+def batch_progress(*, campaign: Campaign, ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Per batch: how many generations are in each state, for the batch progress bars; the ten
+    newest, or the batches named by `ids` (a poll asks only about those still running)."""
+    batches = GenerationBatch.objects.filter(campaign=campaign)
+    if ids is not None:
+        batches = batches.filter(pk__in=ids)
+    rows = batches.annotate(
+        total=Count("generations"),
+        done=Count("generations", filter=Q(generations__status__in=[S.SUCCEEDED, S.PARTIAL])),
+        failed=Count("generations", filter=Q(generations__status=S.FAILED)),
+        canceled=Count("generations", filter=Q(generations__status=S.CANCELED)),
+        running=Count("generations", filter=Q(generations__status=S.RUNNING)),
+        queued=Count("generations", filter=Q(generations__status=S.QUEUED)),
+    ).order_by("-created_at")[:10]
     return [
         {
             "id": batch.pk,

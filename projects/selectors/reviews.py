@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from brandkit.models import AuditEvent, Brand
@@ -33,7 +34,30 @@ CHECK_RANK = {
 }
 
 
-def review_inbox(
+@dataclass(frozen=True)
+class ChainStep:
+    name: str
+    reviewer_ids: frozenset[int]
+
+
+def _chains(*, user: AnyUser, brand_id: int | None) -> dict[int, list[ChainStep]]:
+    """The approval chain of each brand the user reviews for, in order, in one query (a row per
+    step and reviewer)."""
+    rows = ApprovalStep.objects.filter(brand__in=_reviewable_brands(user))
+    if brand_id:
+        rows = rows.filter(brand_id=brand_id)
+    grouped: dict[tuple[int, int], tuple[str, set[int]]] = {}
+    for brand, position, name, reviewer in rows.order_by("brand_id", "position").values_list(
+        "brand_id", "position", "name", "reviewers"
+    ):
+        grouped.setdefault((brand, position), (name, set()))[1].add(reviewer)
+    chains: dict[int, list[ChainStep]] = defaultdict(list)
+    for (brand, _), (name, reviewers) in grouped.items():  # insertion order is chain order
+        chains[brand].append(ChainStep(name, frozenset(pk for pk in reviewers if pk)))
+    return chains
+
+
+def review_inbox_queryset(
     *,
     user: AnyUser,
     brand_id: int | None = None,
@@ -41,13 +65,56 @@ def review_inbox(
     older_than_days: int | None = None,
     checks: str | None = None,
     sort: str = "oldest",
-) -> list[Asset]:
-    """Assets waiting for this user's decision, oldest submission first, in three queries
-    whatever their number: the assets, the brands' approval steps, and the steps' reviewers.
+) -> tuple[QuerySet[Asset], dict[int, list[ChainStep]]]:
+    """Assets waiting for this user's decision, oldest submission first (or worst brand checks
+    first), as one queryset the database pages and counts, with the brands' approval chains it
+    was built from.
 
     Excludes what the user made or submitted (they may not decide on it) and assets whose
-    current step belongs to a reviewer group without them.
+    current step belongs to a reviewer group without them. The chains are read first (a few
+    rows per brand), so the group rule becomes a condition on `current_step` per brand instead
+    of a filter in Python over every waiting asset.
     """
+    chains = _chains(user=user, brand_id=brand_id)
+    assets = _inbox_candidates(
+        user=user,
+        brand_id=brand_id,
+        campaign_id=campaign_id,
+        older_than_days=older_than_days,
+        checks=checks,
+        sort=sort,
+    )
+    blocked = _blocked_steps(user=user, chains=chains)
+    return (assets.exclude(blocked) if blocked else assets), chains
+
+
+def _blocked_steps(*, user: AnyUser, chains: dict[int, list[ChainStep]]) -> Q:
+    """Assets at a step whose reviewer group leaves the user out (empty Q: none)."""
+    blocked = Q()
+    if user.is_superuser:
+        return blocked
+    for brand, steps in chains.items():
+        others = [
+            index
+            for index, step in enumerate(steps)
+            if step.reviewer_ids and user.pk not in step.reviewer_ids
+        ]
+        if others:
+            blocked |= Q(campaign__brand_id=brand, current_step__in=others)
+    return blocked
+
+
+def _inbox_candidates(
+    *,
+    user: AnyUser,
+    brand_id: int | None = None,
+    campaign_id: int | None = None,
+    older_than_days: int | None = None,
+    checks: str | None = None,
+    sort: str = "oldest",
+) -> QuerySet[Asset]:
+    """In review in the user's reviewable brands, not their own, in the order asked for:
+    everything but the reviewer-group rule."""
     assets = (
         Asset.objects.filter(
             review_status=ReviewStatus.IN_REVIEW, campaign__brand__in=_reviewable_brands(user)
@@ -55,12 +122,6 @@ def review_inbox(
         .exclude(created_by=user)
         .exclude(submitted_by=user)
         .exclude(submitted_version__generation__requested_by=user)
-        .select_related(
-            "campaign__brand",
-            "submitted_version__poster",
-            "submitted_by",
-            "latest_version",
-        )
         .order_by("submitted_at", "pk")
     )
     if checks in INBOX_CHECK_FILTERS:
@@ -87,32 +148,60 @@ def review_inbox(
         assets = assets.filter(campaign_id=campaign_id)
     if older_than_days:
         assets = assets.filter(submitted_at__lte=timezone.now() - timedelta(days=older_than_days))
-    assets_list = list(assets)
-    steps_by_brand: dict[int, list[ApprovalStep]] = defaultdict(list)
-    brand_ids = {asset.campaign.brand_id for asset in assets_list}
-    for step in ApprovalStep.objects.filter(brand_id__in=brand_ids).prefetch_related(
-        Prefetch("reviewers")
-    ):
-        steps_by_brand[step.brand_id].append(step)
-    waiting = []
-    for asset in assets_list:
+    return assets
+
+
+INBOX_RELATED = ("campaign__brand", "submitted_version__poster", "submitted_by", "latest_version")
+
+
+def review_inbox_items(
+    assets: list[Asset], steps_by_brand: dict[int, list[ChainStep]]
+) -> list[Asset]:
+    """Name each shown asset's current step (`asset.step_name`), from the chains already read."""
+    for asset in assets:
         steps = steps_by_brand.get(asset.campaign.brand_id, [])
-        if steps and asset.current_step < len(steps):
-            step = steps[asset.current_step]
-            group = {reviewer.pk for reviewer in step.reviewers.all()}
-            asset.step_name = step.name  # type: ignore[attr-defined]
-            if group and user.pk not in group and not user.is_superuser:
-                continue
-        else:
-            asset.step_name = "Brand review"  # type: ignore[attr-defined]
-        waiting.append(asset)
-    return waiting
+        in_chain = asset.current_step < len(steps)
+        asset.step_name = steps[asset.current_step].name if in_chain else "Brand review"  # type: ignore[attr-defined]
+    return assets
+
+
+def review_inbox(
+    *,
+    user: AnyUser,
+    brand_id: int | None = None,
+    campaign_id: int | None = None,
+    older_than_days: int | None = None,
+    checks: str | None = None,
+    sort: str = "oldest",
+    limit: int | None = None,
+) -> list[Asset]:
+    """The inbox as a list (the first `limit` items), each with `step_name`."""
+    assets, steps_by_brand = review_inbox_queryset(
+        user=user,
+        brand_id=brand_id,
+        campaign_id=campaign_id,
+        older_than_days=older_than_days,
+        checks=checks,
+        sort=sort,
+    )
+    assets = assets.select_related(*INBOX_RELATED)
+    if limit is not None:
+        assets = assets[:limit]
+    return review_inbox_items(list(assets), steps_by_brand)
 
 
 def pending_review_count(*, user: AnyUser) -> int:
+    """The navigation's count on every page, without loading a single waiting asset: one COUNT
+    when nothing waits; otherwise the brands' chains are read and, only if a reviewer group
+    leaves this user out somewhere, the count is taken again without those steps."""
     if not user.is_authenticated:
         return 0
-    return len(review_inbox(user=user))
+    candidates = _inbox_candidates(user=user)
+    total = candidates.count()
+    if not total:
+        return 0
+    blocked = _blocked_steps(user=user, chains=_chains(user=user, brand_id=None))
+    return candidates.exclude(blocked).count() if blocked else total
 
 
 def asset_reviews(*, asset: Asset) -> list[object]:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from projects.analytics_figures import analytics_figures
 from projects.selectors import analytics_brands, analytics_scope_for_user, brand_analytics
+from projects.selectors.analytics import DEFAULT_PERIOD, PERIODS
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -29,9 +30,12 @@ def brand_analytics_page(request: HttpRequest, slug: str) -> HttpResponse:
     scope = analytics_scope_for_user(
         slug=slug, campaign_id=_int_or_none(request.GET.get("campaign")), user=request.user
     )
-    analytics = brand_analytics(brand=scope.brand, campaign=scope.campaign)
+    period = _int_or_none(request.GET.get("period"))
+    if period not in dict(PERIODS):
+        period = DEFAULT_PERIOD
+    analytics = brand_analytics(brand=scope.brand, campaign=scope.campaign, period_days=period)
     return render(
         request,
         "projects/analytics.html",
-        {"scope": scope, **analytics_figures(analytics)},
+        {"scope": scope, "period": period, "periods": PERIODS, **analytics_figures(analytics)},
     )

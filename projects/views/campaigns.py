@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,17 +12,21 @@ from django.views.decorators.http import require_POST
 from brandkit.choices import MembershipRole
 from brandkit.models import PosterTemplate
 from brandkit.selectors import brand_role
+from projects.choices import GenerationStatus, ReviewStatus
 from projects.exceptions import GenerationRefused, ProjectsError
+from projects.filters import asset_filters, generation_filters, id_list
 from projects.forms import GenerationForm
 from projects.models import Campaign, Generation, GenerationBatch
 from projects.presenters import generation_progress_rows
 from projects.selectors import (
     batch_progress,
-    campaign_assets,
+    campaign_asset_search,
     campaign_generations,
+    campaign_generations_changed,
     campaign_get_for_user,
     campaign_list_for_user,
     campaign_spend,
+    campaign_version_search,
 )
 from projects.services.generation_control import (
     batch_cancel_remaining,
@@ -32,12 +37,18 @@ from projects.services.generation_control import (
 from projects.services.generation_requests import generation_request
 
 GENERATOR_ROLES = {MembershipRole.ADMIN, MembershipRole.MARKETER}
+ASSETS_PER_PAGE = 48
+GENERATIONS_PER_PAGE = 25
+CAMPAIGNS_PER_PAGE = 50
 
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = campaign_list_for_user(user=request.user).order_by("brand__name", "-created_at")
-    return render(request, "projects/campaign_list.html", {"campaigns": campaigns})
+    campaigns = campaign_list_for_user(user=request.user).order_by(
+        "brand__name", "-created_at", "-pk"
+    )
+    page = Paginator(campaigns, CAMPAIGNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "projects/campaign_list.html", {"page": page})
 
 
 def _campaign_or_404(request: HttpRequest, pk: int) -> Campaign:
@@ -80,16 +91,29 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 # Stay on the same template, so the next request starts from its slots.
                 keep = f"?template={template.pk}" if template is not None else ""
                 return redirect(campaign.get_absolute_url() + keep + "#progress")
-    generations = campaign_generations(campaign=campaign)
+    generation_filter = generation_filters(request.GET)
+    generation_page = Paginator(
+        campaign_generations(campaign=campaign, status=generation_filter.status),
+        GENERATIONS_PER_PAGE,
+    ).get_page(request.GET.get("gpage"))
+    filters = asset_filters(request.GET)
+    asset_page = Paginator(
+        campaign_asset_search(campaign=campaign, filters=filters), ASSETS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     context = {
         "campaign": campaign,
         "role": role,
         "can_generate": can_generate,
         "form": form,
         "spend": campaign_spend(campaign=campaign),
-        "assets": campaign_assets(campaign=campaign),
-        "progress": generation_progress_rows(generations),
+        "asset_page": asset_page,
+        "filters": filters,
+        "generation_page": generation_page,
+        "generation_filter": generation_filter,
+        "progress": generation_progress_rows(list(generation_page.object_list)),
         "batches": batch_progress(campaign=campaign),
+        "review_statuses": ReviewStatus.choices,
+        "generation_statuses": GenerationStatus.choices,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "projects/campaign_detail.html", context, status=status)
@@ -97,14 +121,26 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    """Live progress of the campaign's recent generations and batches, polled by the page."""
+    """Live progress, polled by the page: only what it asks about. `ids` names the generations
+    the page shows as queued or running, `after` the newest one it shows (newer ones are
+    returned too, so work queued elsewhere appears), `batches` the unfinished batches shown.
+    Without parameters: the newest page of generations and the ten newest batches."""
     campaign = _campaign_or_404(request, pk)
-    generations = campaign_generations(campaign=campaign)
+    asked = {name: request.GET.get(name) for name in ("ids", "after", "batches")}
+    if any(value is not None for value in asked.values()):
+        after = id_list(asked["after"], limit=1)
+        generations = campaign_generations_changed(
+            campaign=campaign, ids=id_list(asked["ids"]), after=after[0] if after else None
+        )
+        batches = batch_progress(campaign=campaign, ids=id_list(asked["batches"], limit=10))
+    else:
+        generations = list(campaign_generations(campaign=campaign)[:GENERATIONS_PER_PAGE])
+        batches = batch_progress(campaign=campaign)
     spend = campaign_spend(campaign=campaign)
     return JsonResponse(
         {
             "generations": generation_progress_rows(generations),
-            "batches": batch_progress(campaign=campaign),
+            "batches": batches,
             "spend": {
                 "spent": str(spend.spent),
                 "reserved": str(spend.reserved),
@@ -113,6 +149,15 @@ def campaign_progress(request: HttpRequest, pk: int) -> JsonResponse:
             },
         }
     )
+
+
+@login_required
+def campaign_versions(request: HttpRequest, pk: int) -> JsonResponse:
+    """The source-version picker's suggestions: versions of this campaign only, by asset title
+    words, "v<number>" or a version id."""
+    campaign = _campaign_or_404(request, pk)
+    query = (request.GET.get("q") or "").strip()[:200]
+    return JsonResponse({"versions": campaign_version_search(campaign=campaign, query=query)})
 
 
 def _control(request: HttpRequest, campaign: Campaign, action: object, done: str) -> HttpResponse:

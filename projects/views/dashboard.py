@@ -12,7 +12,8 @@ from projects.selectors import (
     dashboard_campaigns,
     month_spend_by_brand,
     recent_generations,
-    review_inbox,
+    review_inbox_items,
+    review_inbox_queryset,
 )
 
 DASHBOARD_REVIEWS = 5
@@ -20,16 +21,18 @@ DASHBOARD_REVIEWS = 5
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    waiting = review_inbox(user=request.user)
+    inbox, chains = review_inbox_queryset(user=request.user)
+    waiting = inbox.count()
+    first = inbox.select_related("campaign__brand", "submitted_version", "submitted_by")
     return render(
         request,
         "projects/dashboard.html",
         {
             "campaigns": dashboard_campaigns(user=request.user),
-            "reviews": waiting[:DASHBOARD_REVIEWS],
-            "review_count": len(waiting),
+            "reviews": review_inbox_items(list(first[:DASHBOARD_REVIEWS]), chains),
+            "review_count": waiting,
             # The nav shows the same count; giving it here saves counting the inbox twice.
-            "pending_review_count": len(waiting),
+            "pending_review_count": waiting,
             "generations": dashboard_generation_rows(recent_generations(user=request.user)),
             "month_spend": month_spend_by_brand(user=request.user),
         },

@@ -1,64 +1,51 @@
-"""The reviewer's inbox: everything waiting for this user's decision, oldest first."""
+"""The reviewer's inbox: everything waiting for this user's decision, oldest first, paged."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from brandkit.selectors import brand_list_for_user
-from projects.forms import DecisionForm
-from projects.selectors import campaign_list_for_user, review_inbox
-from projects.selectors.reviews import INBOX_CHECK_FILTERS, INBOX_SORTS
+from projects.filters import inbox_filters
+from projects.selectors import campaign_list_for_user, review_inbox_items, review_inbox_queryset
+from projects.selectors.reviews import INBOX_RELATED
 from projects.services.approvals import REVIEWER_ROLES
 
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+INBOX_PER_PAGE = 25
+CHECK_FILTERS = [
+    ("fail", "failing a check"),
+    ("warn", "with warnings"),
+    ("pass", "all passing"),
+    ("error", "no poster could be drawn"),
+    ("none", "no poster"),
+]
 
 
 @login_required
 def review_inbox_page(request: HttpRequest) -> HttpResponse:
-    brand_id = _int_or_none(request.GET.get("brand"))
-    campaign_id = _int_or_none(request.GET.get("campaign"))
-    older_than = _int_or_none(request.GET.get("age"))
-    checks = request.GET.get("checks") if request.GET.get("checks") in INBOX_CHECK_FILTERS else ""
-    sort = request.GET.get("sort") if request.GET.get("sort") in INBOX_SORTS else "oldest"
-    assets = review_inbox(
+    filters = inbox_filters(request.GET)
+    assets, steps_by_brand = review_inbox_queryset(
         user=request.user,
-        brand_id=brand_id,
-        campaign_id=campaign_id,
-        older_than_days=older_than,
-        checks=checks or None,
-        sort=sort,
+        brand_id=filters.brand,
+        campaign_id=filters.campaign,
+        older_than_days=filters.age,
+        checks=filters.checks or None,
+        sort=filters.sort,
     )
-    items = [
-        (
-            asset,
-            DecisionForm(initial={"version": asset.submitted_version_id}, prefix=f"a{asset.pk}"),
-        )
-        for asset in assets
-    ]
-    return render(
-        request,
-        "projects/review_inbox.html",
-        {
-            "items": items,
-            "brands": brand_list_for_user(user=request.user, roles=REVIEWER_ROLES),
-            "campaigns": campaign_list_for_user(user=request.user),
-            "check_filters": [
-                ("fail", "failing a check"),
-                ("warn", "with warnings"),
-                ("pass", "all passing"),
-                ("error", "no poster could be drawn"),
-                ("none", "no poster"),
-            ],
-            "filters": {
-                "brand": brand_id,
-                "campaign": campaign_id,
-                "age": older_than,
-                "checks": checks,
-                "sort": sort,
-            },
-        },
+    page = Paginator(assets.select_related(*INBOX_RELATED), INBOX_PER_PAGE).get_page(
+        request.GET.get("page")
     )
+    context = {
+        "page": page,
+        "items": review_inbox_items(list(page.object_list), steps_by_brand),
+        "brands": brand_list_for_user(user=request.user, roles=REVIEWER_ROLES),
+        "campaigns": campaign_list_for_user(user=request.user).order_by("name", "pk"),
+        "check_filters": CHECK_FILTERS,
+        "filters": filters,
+    }
+    if not filters.active:
+        # Unfiltered, the paginator has just counted what the nav shows: no second count.
+        context["pending_review_count"] = page.paginator.count
+    return render(request, "projects/review_inbox.html", context)

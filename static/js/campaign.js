@@ -88,6 +88,38 @@
     syncModel();
   }
 
+  // Source-version picker: suggestions from versions.json (this campaign's versions only) as
+  // the user types; the field itself takes the version's id, so it works without JavaScript.
+  var picker = document.querySelector("[data-version-picker]");
+  var pickerForm = picker && picker.closest("form[data-versions-url]");
+  var options = document.getElementById("source-version-options");
+  if (picker && pickerForm && options) {
+    var pickerTimer = null;
+    var lastQuery = null;
+    picker.addEventListener("input", function () {
+      window.clearTimeout(pickerTimer);
+      pickerTimer = window.setTimeout(function () {
+        var query = picker.value.trim();
+        if (query === lastQuery || /^\d+$/.test(query) && options.querySelector('option[value="' + query + '"]')) { return; }
+        lastQuery = query;
+        var address = new URL(pickerForm.getAttribute("data-versions-url"), window.location.href);
+        address.searchParams.set("q", query);
+        fetch(address.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.json(); })
+          .then(function (data) {
+            options.replaceChildren.apply(options, data.versions.map(function (version) {
+              var option = document.createElement("option");
+              option.value = String(version.id);
+              option.label = version.label;
+              option.textContent = version.label;
+              return option;
+            }));
+          })
+          .catch(function () { /* the field still takes an id typed by hand */ });
+      }, 200);
+    });
+  }
+
   var section = document.getElementById("progress");
   if (!section) { return; }
   var url = section.getAttribute("data-progress-url");
@@ -109,10 +141,46 @@
     return html;
   }
 
+  var newest = 0;
+  function findNewest() {
+    Array.prototype.forEach.call(rows.querySelectorAll("tr[data-generation]"), function (tr) {
+      newest = Math.max(newest, Number(tr.getAttribute("data-generation")));
+    });
+  }
+  findNewest();
+  // Only the first unfiltered page shows new work as it arrives.
+  var onFirstPage = !new URL(window.location.href).searchParams.get("gpage") &&
+    !new URL(window.location.href).searchParams.get("gstatus");
+
+  // Ask only about what can change: the active rows shown, newer rows, unfinished batches.
+  function pollUrl() {
+    var active = Array.prototype.map.call(
+      rows.querySelectorAll('tr[data-status="queued"], tr[data-status="running"]'),
+      function (tr) { return tr.getAttribute("data-generation"); });
+    var batches = Array.prototype.filter.call(document.querySelectorAll("[data-batch]"), function (box) {
+      return box.getAttribute("data-finished") !== "1";
+    }).map(function (box) { return box.getAttribute("data-batch"); });
+    var address = new URL(url, window.location.href);
+    address.searchParams.set("ids", active.join(","));
+    address.searchParams.set("batches", batches.join(","));
+    if (onFirstPage) { address.searchParams.set("after", String(newest)); }
+    return address.toString();
+  }
+
+  function refreshProgress() {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("generation-rows");
+        if (fresh) { rows.replaceWith(fresh); rows = fresh; findNewest(); }
+      });
+  }
+
   function update(data) {
+    var unseen = false;
     data.generations.forEach(function (row) {
       var tr = rows.querySelector('tr[data-generation="' + row.id + '"]');
-      if (!tr) { return; }
+      if (!tr) { unseen = unseen || row.id > newest; return; }
       var cells = tr.children;
       cells[1].innerHTML = statusCell(row);
       if (row.error && !cells[2].querySelector(".error")) {
@@ -135,7 +203,9 @@
       if (bar) { bar.style.width = (batch.total ? Math.round(batch.finished * 100 / batch.total) : 0) + "%"; }
       var meta = box.querySelector(".meta");
       if (meta) { meta.textContent = batch.done + " done, " + batch.failed + " failed, " + batch.running + " running, " + batch.queued + " queued of " + batch.total; }
+      if (!batch.running && !batch.queued) { box.setAttribute("data-finished", "1"); }
     });
+    if (unseen && onFirstPage) { refreshProgress(); }
     var budgetBar = document.getElementById("budget-bar");
     if (budgetBar) { budgetBar.style.width = data.spend.percent_used + "%"; }
     var budgetText = document.getElementById("budget-text");
@@ -158,7 +228,7 @@
 
   function poll() {
     if (!anyActive()) { return; }
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(pollUrl(), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         update(data);

@@ -16,7 +16,13 @@ from projects.models import AssetVersion
 from projects.models.outputs import ImmutableVersionError
 from tests.projects.review_support import first_version, inline_queue  # noqa: F401
 
-pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("inline_queue")]
+# both_databases: bin/test runs this module a second time on SQLite when the main run is on
+# PostgreSQL, so the triggers of the embedded default are checked in CI too.
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.both_databases,
+    pytest.mark.usefixtures("inline_queue"),
+]
 
 
 def _raw_update(table: str, column: str, value: str, pk: int) -> None:

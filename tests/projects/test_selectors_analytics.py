@@ -205,11 +205,32 @@ def test_no_data_gives_no_figures_not_zeros(studio: Any) -> None:
 
 
 @pytest.mark.parametrize("count", [5, 200])
-def test_brand_analytics_takes_three_queries_whatever_the_size(
+def test_brand_analytics_takes_five_queries_whatever_the_size(
     studio: Any, count: int, django_assert_num_queries: Any
 ) -> None:
+    """Decisions, first queue times, totals per provider and status, latencies, day rows."""
     bulk_history(studio, count)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         analytics = brand_analytics(brand=studio.brand)
     assert analytics.cost.generations == count
     assert analytics.rounds.count == (count + 1) // 2
+    with django_assert_num_queries(5):
+        brand_analytics(brand=studio.brand, period_days=30)
+
+
+def test_a_period_counts_only_what_finished_or_was_decided_in_it(studio: Any) -> None:
+    bulk_history(studio, 20)
+    everything = brand_analytics(brand=studio.brand)
+    old = timezone.now() - timedelta(days=100)
+    Generation.objects.filter(
+        campaign__brand=studio.brand,
+        pk__in=Generation.objects.filter(campaign__brand=studio.brand)
+        .order_by("pk")
+        .values("pk")[:5],
+    ).update(finished_at=old)
+    recent = brand_analytics(brand=studio.brand, period_days=30)
+    assert recent.cost.generations == everything.cost.generations - 5
+    assert recent.cost.cost < everything.cost.cost or everything.cost.cost == 0
+    assert brand_analytics(brand=studio.brand, period_days=0).cost.generations == (
+        everything.cost.generations
+    )

@@ -114,7 +114,8 @@ def test_inbox_filters_and_sorts_by_check_results(client: Any, studio: Any, temp
 
     def titles(query: str) -> list[int]:
         response = client.get("/reviews/" + query)
-        return [asset.pk for asset, _form in response.context["items"]]
+        # The inbox is paged in the database and builds no decision forms it never shows.
+        return [asset.pk for asset in response.context["items"]]
 
     assert titles("") == [plain.asset_id, failing.asset_id, passing.asset_id]
     assert titles("?sort=checks") == [failing.asset_id, passing.asset_id, plain.asset_id]

@@ -274,6 +274,26 @@ PAGES = {
     "asset compare": ("marketer", lambda board: board.big_asset.get_absolute_url() + "compare/"),
     "review inbox": ("reviewer", lambda board: "/reviews/"),
     "campaign list": ("marketer", lambda board: "/campaigns/"),
+    "campaign page, searched": (
+        "marketer",
+        lambda board: board.campaign.get_absolute_url() + "?q=poster&status=in_review&version=1",
+    ),
+    "campaign page, last pages": (
+        "marketer",
+        lambda board: board.campaign.get_absolute_url() + "?page=last&gpage=last",
+    ),
+    "campaign progress, changes only": (
+        "marketer",
+        lambda board: f"/campaigns/{board.campaign.pk}/progress.json?ids=1,2,3&after=4&batches=1",
+    ),
+    "version picker": (
+        "marketer",
+        lambda board: f"/campaigns/{board.campaign.pk}/versions.json?q=poster+v1",
+    ),
+    "review inbox, filtered": ("reviewer", lambda board: "/reviews/?age=1&page=2"),
+    "dashboard (reviewer)": ("reviewer", lambda board: "/"),
+    "dashboard (marketer)": ("marketer", lambda board: "/"),
+    "analytics": ("admin", lambda board: f"/brands/{board.brand.slug}/analytics/"),
     "audit log": ("admin", lambda board: f"/brands/{board.brand.slug}/audit/"),
 }
 
@@ -303,14 +323,22 @@ def test_page_queries_do_not_grow_with_the_data(board: Board, client: Any, name:
 
 
 def test_the_large_board_is_really_large(board: Board, client: Any) -> None:
-    """The pages above really show 200 rows at the large size, not a truncated subset."""
+    """The pages above really hold 200 rows at the large size: paged, every row is reachable
+    and the counts say so."""
     grow(board, LARGE)
     client.force_login(board.reviewer)
     inbox = client.get("/reviews/").content.decode()
-    assert inbox.count("data-inbox-item") == LARGE + 1  # and the big asset
+    assert inbox.count("data-inbox-item") == 25
+    assert f"{LARGE + 1} waiting" in inbox  # and the big asset
+    last = client.get("/reviews/?page=9").content.decode()
+    assert last.count("data-inbox-item") == LARGE + 1 - 8 * 25
     client.force_login(board.marketer)
-    campaign = client.get(board.campaign.get_absolute_url()).content.decode()
-    assert campaign.count('<li class="card"><a href="/assets/') == LARGE + 1
+    url = board.campaign.get_absolute_url()
+    campaign = client.get(url).content.decode()
+    assert campaign.count("data-asset>") == 48
+    assert f"{LARGE + 1} assets" in campaign
+    last = client.get(url + "?page=5").content.decode()
+    assert last.count("data-asset>") == LARGE + 1 - 4 * 48
     asset = client.get(board.big_asset.get_absolute_url() + "?v=1").content.decode()
     assert asset.count("Round ") == LARGE
     assert asset.count("Reproduction #") == LARGE

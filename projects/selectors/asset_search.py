@@ -1,0 +1,51 @@
+"""Finding assets in a campaign at any size: by title or prompt words, status, version, approval.
+
+Every filter is one SQL condition on indexed columns or an EXISTS on the versions, so a page of
+results costs the same two queries (count and rows) whatever the campaign holds.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from projects.filters import AssetFilters
+from projects.models import Asset, AssetVersion, Campaign
+
+
+def campaign_asset_search(*, campaign: Campaign, filters: AssetFilters) -> QuerySet[Asset]:
+    """The campaign's assets matching `filters`, newest first, with the latest version joined.
+
+    Each word must appear in the title or in the prompt of one of the asset's versions, so
+    "espresso sunrise" finds the espresso shot whichever of the two carries each word."""
+    assets = Asset.objects.filter(campaign=campaign)
+    for word in filters.words:
+        prompted = AssetVersion.objects.filter(
+            asset_id=OuterRef("pk"), generation__prompt__icontains=word
+        )
+        assets = assets.filter(Q(title__icontains=word) | Exists(prompted))
+    if filters.status:
+        assets = assets.filter(review_status=filters.status)
+    if filters.version:
+        assets = assets.filter(
+            Exists(AssetVersion.objects.filter(asset_id=OuterRef("pk"), number=filters.version))
+        )
+    if filters.approved:
+        assets = assets.filter(approved_version__isnull=False)
+    return assets.select_related("latest_version").order_by("-created_at", "-pk")
+
+
+def campaign_version_search(*, campaign: Campaign, query: str, limit: int = 20) -> list[dict]:
+    """Versions of the campaign for the source-version picker: "hero v2", "espresso", "1234"
+    (a version id). Newest first, at most `limit`."""
+    versions = AssetVersion.objects.filter(asset__campaign=campaign)
+    words = query.split()[:6]
+    for word in words:
+        number = word.lower().removeprefix("v")
+        if number.isdigit() and len(number) <= 9:
+            versions = versions.filter(
+                Q(number=int(number)) | Q(pk=int(number)) | Q(asset__title__icontains=word)
+            )
+        else:
+            versions = versions.filter(asset__title__icontains=word)
+    rows = versions.order_by("-pk").values("pk", "number", "asset__title")[:limit]
+    return [{"id": row["pk"], "label": f"{row['asset__title']} v{row['number']}"} for row in rows]
