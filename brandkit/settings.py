@@ -47,8 +47,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_rq",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "brandkit",
     "projects",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -288,3 +292,44 @@ GENERATION_STALE_QUEUED_SECONDS = env_int("GENERATION_STALE_QUEUED_SECONDS", def
 WORKER_MAINTENANCE_SECONDS = env_int("WORKER_MAINTENANCE_SECONDS", default=30)
 # Links in notification emails start with this.
 BRANDKIT_PUBLIC_URL = env_str("BRANDKIT_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+# --- JSON API (api/) --------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstCursor",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.BrandkitAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Brandkit API",
+    "DESCRIPTION": (
+        "On-brand image generation with Seedream: brands, campaigns, generations, assets, "
+        "reviews and the audit log. Authenticate with a personal token from /account/tokens/ "
+        "as `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load Swagger UI and Redoc from this app's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BrandStatusEnum": "brandkit.choices.BrandStatus",
+        "VersionStatusEnum": "brandkit.choices.VersionStatus",
+        "CampaignStatusEnum": "projects.choices.CampaignStatus",
+        "GenerationStatusEnum": "projects.choices.GenerationStatus",
+        "ReviewStatusEnum": "projects.choices.ReviewStatus",
+        "CampaignWritableStatusEnum": ["draft", "active", "completed"],
+    },
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
+# Requests per minute per token; 0 turns the limit off.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", default=600)

@@ -20,7 +20,7 @@ from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
 from brandkit.selectors import brand_role
 from brandkit.services.audit import audit_record
 from brandkit.services.provider_credentials import provider_overrides
-from projects.choices import GenerationMode, GenerationStatus
+from projects.choices import CampaignStatus, GenerationMode, GenerationStatus
 from projects.exceptions import BudgetExceeded, GenerationRefused
 from projects.models import AssetVersion, Campaign, Generation, GenerationBatch
 from projects.payloads import (
@@ -89,6 +89,8 @@ def _load_campaign(generation_input: GenerationInput, user: AbstractBaseUser) ->
         raise GenerationRefused(f"Only marketers and admins of {campaign.brand} can generate.")
     if campaign.brand.status != BrandStatus.PUBLISHED:
         raise GenerationRefused(f"{campaign.brand} is a draft brand; publish it first.")
+    if campaign.status == CampaignStatus.ARCHIVED:
+        raise GenerationRefused(f"{campaign} is archived; it takes no new work.")
     return campaign
 
 
