@@ -16,7 +16,7 @@ from api.models import ApiToken
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-TOKEN_PREFIX = "bk_"
+TOKEN_PREFIX = "bk_"  # noqa: S105 (a marker that tells tokens apart, not a secret)
 # last_used_at is a hint for people, not an audit trail: write it at most once a minute per
 # token, so a busy script does not turn every read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -26,7 +26,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         expires_at = (
             timezone.make_aware(datetime.combine(expires_on, time.max)) if expires_on else None
         )
-        token, secret = token_create(
+        _token, secret = token_create(
             user=request.user,
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],
