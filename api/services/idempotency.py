@@ -64,7 +64,7 @@ def idempotent_call(
         row, created = IdempotencyKey.objects.get_or_create(
             user=user,
             key=key,
-            defaults={"fingerprint": fingerprint, "status_code": 0, "response": None},
+            defaults={"fingerprint": fingerprint, "status_code": 0, "response": {}},
         )
         if not created:
             if row.fingerprint != fingerprint:
