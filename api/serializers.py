@@ -366,7 +366,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor(self, event: AuditEvent) -> str | None:
         return event.actor.get_username() if event.actor else None
 

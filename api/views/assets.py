@@ -85,7 +85,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(ReviewSerializer(review).data)
 
     @extend_schema(responses=ReviewSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def reviews(self, request: Request, pk: int) -> Response:
         asset = self.get_object()
         reviews = (
@@ -100,7 +100,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"versions/(?P<number>[0-9]{1,9})/download",
+        url_path=r"versions/(?P<number>[0-9]+)/download",
         url_name="version-download",
     )
     def download(self, request: Request, pk: int, number: str) -> FileResponse:

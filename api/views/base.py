@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest, JsonResponse
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
+
+from api.errors import error_body
 
 
 def int_param(request: Request, name: str) -> int | None:
@@ -38,3 +41,8 @@ def get_scoped(queryset: QuerySet, **lookup: Any) -> Model:
     if obj is None:
         raise NotFound()
     return obj
+
+
+def not_found(request: HttpRequest) -> JsonResponse:
+    """The JSON 404 for paths under /api/ that match no endpoint."""
+    return JsonResponse(error_body("not_found", "Not found."), status=404)
