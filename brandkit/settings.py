@@ -333,3 +333,11 @@ SPECTACULAR_SETTINGS = {
 }
 # Requests per minute per token; 0 turns the limit off.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", default=600)
+
+# --- Outbound webhooks (projects/services/webhook_events.py) ----------------------------------
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_BACKOFF_BASE_SECONDS = env_int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
+WEBHOOK_BACKOFF_CAP = env_int("WEBHOOK_BACKOFF_CAP", default=6 * 3600)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", default=15)
+# Development only: receiver hosts that may resolve to private or loopback addresses.
+WEBHOOK_ALLOWED_PRIVATE_HOSTS = env_list("WEBHOOK_ALLOWED_PRIVATE_HOSTS", default=[])

@@ -3,6 +3,7 @@ from projects.models.campaigns import Campaign
 from projects.models.generations import Generation, GenerationAttempt, GenerationBatch
 from projects.models.outputs import Asset, AssetVersion, ImmutableVersionError
 from projects.models.reproductions import Reproduction
+from projects.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApprovalStep",
@@ -15,4 +16,7 @@ __all__ = [
     "ImmutableVersionError",
     "Reproduction",
     "Review",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
