@@ -316,10 +316,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    # The docs pages load Swagger UI and Redoc from this app's static files, never a CDN.
+    # The docs page loads Swagger UI from this app's static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "BrandStatusEnum": "brandkit.choices.BrandStatus",
         "VersionStatusEnum": "brandkit.choices.VersionStatus",
