@@ -17,6 +17,7 @@ from rest_framework.views import exception_handler
 
 from api.exceptions import IdempotencyKeyReused
 from brandkit import exceptions as brandkit_errors
+from brandkit.images import ImageRejected
 from projects import exceptions as project_errors
 from projects.services.approvals import NotAllowed, StaleVersion
 
@@ -32,6 +33,8 @@ DOMAIN_ERRORS: list[tuple[type[Exception], int, str]] = [
     (brandkit_errors.NotPermitted, 403, "not_allowed"),
     (brandkit_errors.InvalidTransition, 409, "invalid_transition"),
     (brandkit_errors.ImmutableVersion, 409, "immutable_version"),
+    (brandkit_errors.PackFull, 409, "pack_full"),
+    (ImageRejected, 422, "image_rejected"),
     (brandkit_errors.BrandkitError, 400, "refused"),
 ]
 

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from brandkit.choices import PackPurpose
 from brandkit.models import (
     AuditEvent,
     Brand,
@@ -75,6 +76,18 @@ class ReferencePackSerializer(serializers.ModelSerializer):
             "created_at",
             "images",
         ]
+
+
+class ReferencePackCreateSerializer(serializers.Serializer):
+    brand = serializers.SlugField(help_text="Brand slug")
+    name = serializers.CharField(max_length=120)
+    purpose = serializers.ChoiceField(choices=PackPurpose.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReferenceImageUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A JPEG, PNG or WebP image")
+    caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class TextSlotSerializer(serializers.ModelSerializer):
@@ -193,23 +206,36 @@ class GenerationSerializer(serializers.ModelSerializer):
         ]
 
 
+# Ids beyond the database's bigint cannot exist; refusing them here keeps them out of queries.
+MAX_ID = 2**63 - 1
+
+
 class GenerationCreateSerializer(serializers.Serializer):
     """One generation request, in the web form's terms. `variants` > 1 makes a batch."""
 
-    campaign = serializers.IntegerField(min_value=1)
+    campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     mode = serializers.ChoiceField(
         choices=GenerationMode.choices, default=GenerationMode.TEXT_TO_IMAGE
     )
     prompt = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-    poster_template = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    poster_template = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     slot_values = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=2000), required=False, default=dict
     )
-    reference_pack = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    reference_images = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=14
+    reference_pack = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
     )
-    source_version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    reference_images = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=14,
+    )
+    source_version = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     size = serializers.CharField(required=False, default="2K", max_length=16)
     group_size = serializers.IntegerField(required=False, default=1, min_value=1, max_value=15)
     variants = serializers.IntegerField(
@@ -313,12 +339,16 @@ class AssetSerializer(serializers.ModelSerializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="The version number to submit.")
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The version number to submit."
+    )
 
 
 class DecideSerializer(serializers.Serializer):
     version = serializers.IntegerField(
-        min_value=1, help_text="The version number you looked at (must be the one in review)."
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The version number you looked at (must be the one in review).",
     )
     decision = serializers.ChoiceField(choices=Decision.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)

@@ -1,12 +1,16 @@
-"""Brands, reference packs, poster templates and providers: read-only in v1."""
+"""Brands, reference packs, poster templates and providers; admins write reference packs."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,10 +19,21 @@ from api.serializers import (
     BrandSerializer,
     PosterTemplateSerializer,
     ProviderSerializer,
+    ReferenceImageUploadSerializer,
+    ReferencePackCreateSerializer,
     ReferencePackSerializer,
 )
 from api.views.base import choice_param, get_scoped
-from brandkit.choices import VersionStatus
+from brandkit.admin.forms import read_upload
+from brandkit.choices import MembershipRole, VersionStatus
+from brandkit.exceptions import NotPermitted
+from brandkit.models import Brand, ReferencePack
+from brandkit.selectors import brand_role
+from brandkit.services.reference_packs import (
+    reference_pack_add_image,
+    reference_pack_create,
+    reference_pack_publish,
+)
 from projects.choices import GenerationMode
 from projects.providers import PROVIDER_NAMES
 
@@ -41,6 +56,11 @@ class BrandViewSet(viewsets.ReadOnlyModelViewSet):
         return get_scoped(self.get_queryset(), slug=self.kwargs["slug"])
 
 
+def _require_admin(request: Request, brand: Brand) -> None:
+    if brand_role(user=request.user, brand=brand) != MembershipRole.ADMIN:
+        raise NotPermitted("Only the brand's admins can change its reference packs.")
+
+
 class _VersionedViewSet(viewsets.ReadOnlyModelViewSet):
     def filter_queryset(self, queryset):  # type: ignore[no-untyped-def]
         brand = self.request.query_params.get("brand")
@@ -57,12 +77,57 @@ class _VersionedViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(parameters=BRAND_FILTERS)
 class ReferencePackViewSet(_VersionedViewSet):
-    """Reference packs (every version) of the user's brands, with their images."""
+    """Reference packs (every version) of the user's brands, with their images. Brand admins
+    make draft packs, upload images (the web app's validation) and publish."""
 
     serializer_class = ReferencePackSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.api_reference_packs(user=self.request.user)
+
+    def _admin_pack(self) -> ReferencePack:
+        pack = self.get_object()
+        _require_admin(self.request, pack.brand)
+        return pack
+
+    def _fresh(self, pack: ReferencePack) -> Response:
+        return Response(ReferencePackSerializer(self.get_queryset().get(pk=pack.pk)).data)
+
+    @extend_schema(request=ReferencePackCreateSerializer, responses={201: ReferencePackSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ReferencePackCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        brand = get_scoped(selectors.api_brands(user=request.user), slug=data.pop("brand"))
+        _require_admin(request, brand)
+        pack = reference_pack_create(brand=brand, **data)
+        response = self._fresh(pack)
+        response.status_code = 201
+        return response
+
+    @extend_schema(request=ReferenceImageUploadSerializer, responses={201: ReferencePackSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def images(self, request: Request, pk: int) -> Response:
+        """Add one image (multipart field `file`, optional `caption`) to a draft pack."""
+        pack = self._admin_pack()
+        serializer = ReferenceImageUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            data = read_upload(
+                serializer.validated_data["file"], max_bytes=settings.MAX_UPLOAD_BYTES
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        reference_pack_add_image(pack=pack, data=data, caption=serializer.validated_data["caption"])
+        response = self._fresh(pack)
+        response.status_code = 201
+        return response
+
+    @extend_schema(request=None, responses=ReferencePackSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: int) -> Response:
+        pack = reference_pack_publish(pack=self._admin_pack(), user=request.user)
+        return self._fresh(pack)
 
 
 @extend_schema(parameters=BRAND_FILTERS)

@@ -33,6 +33,8 @@ def _b_kwargs(world: World) -> dict[str, dict[str, Any]]:
     return {
         "brand-detail": {"slug": b.brand.slug},
         "reference-pack-detail": {"pk": b.pack.pk},
+        "reference-pack-images": {"pk": b.pack.pk},
+        "reference-pack-publish": {"pk": b.pack.pk},
         "poster-template-detail": {"pk": b.template.pk},
         "campaign-detail": {"pk": b.campaign.pk},
         "campaign-archive": {"pk": b.campaign.pk},
