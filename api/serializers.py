@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from brandkit.choices import PackPurpose
+from brandkit.choices import ColorRole, FontRole, PackPurpose, TextAlignment
 from brandkit.models import (
     AuditEvent,
     Brand,
@@ -94,6 +94,34 @@ class TextSlotSerializer(serializers.ModelSerializer):
     class Meta:
         model = TemplateTextSlot
         fields = ["key", "label", "position", "max_characters", "font_role", "color_role"]
+
+
+class TextSlotWriteSerializer(serializers.Serializer):
+    key = serializers.SlugField(max_length=40)
+    label = serializers.CharField(max_length=80)
+    position = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+    box_x = serializers.IntegerField(min_value=0, max_value=20000)
+    box_y = serializers.IntegerField(min_value=0, max_value=20000)
+    box_width = serializers.IntegerField(min_value=1, max_value=20000)
+    box_height = serializers.IntegerField(min_value=1, max_value=20000)
+    max_characters = serializers.IntegerField(min_value=1, max_value=2000, default=60)
+    font_role = serializers.ChoiceField(choices=FontRole.choices, default=FontRole.HEADING)
+    color_role = serializers.ChoiceField(choices=ColorRole.choices, default=ColorRole.TEXT)
+    alignment = serializers.ChoiceField(choices=TextAlignment.choices, default=TextAlignment.LEFT)
+
+
+class PosterTemplateCreateSerializer(serializers.Serializer):
+    """A draft template and its text slots, made in one go (all or nothing)."""
+
+    brand = serializers.SlugField(help_text="Brand slug")
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    prompt_template = serializers.CharField(
+        max_length=4000, help_text="Text with one {key} per slot, e.g. 'A poster of {product}'."
+    )
+    canvas_width = serializers.IntegerField(min_value=64, max_value=20000, default=2048)
+    canvas_height = serializers.IntegerField(min_value=64, max_value=20000, default=2048)
+    slots = TextSlotWriteSerializer(many=True, required=False, default=list)
 
 
 class PosterTemplateSerializer(serializers.ModelSerializer):

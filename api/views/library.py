@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from api import selectors
 from api.serializers import (
     BrandSerializer,
+    PosterTemplateCreateSerializer,
     PosterTemplateSerializer,
     ProviderSerializer,
     ReferenceImageUploadSerializer,
@@ -27,8 +29,13 @@ from api.views.base import choice_param, get_scoped
 from brandkit.admin.forms import read_upload
 from brandkit.choices import MembershipRole, VersionStatus
 from brandkit.exceptions import NotPermitted
-from brandkit.models import Brand, ReferencePack
+from brandkit.models import Brand, PosterTemplate, ReferencePack
 from brandkit.selectors import brand_role
+from brandkit.services.poster_templates import (
+    poster_template_create,
+    poster_template_publish,
+    poster_template_set_slot,
+)
 from brandkit.services.reference_packs import (
     reference_pack_add_image,
     reference_pack_create,
@@ -58,7 +65,7 @@ class BrandViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _require_admin(request: Request, brand: Brand) -> None:
     if brand_role(user=request.user, brand=brand) != MembershipRole.ADMIN:
-        raise NotPermitted("Only the brand's admins can change its reference packs.")
+        raise NotPermitted("Only the brand's admins can change its packs and templates.")
 
 
 class _VersionedViewSet(viewsets.ReadOnlyModelViewSet):
@@ -132,12 +139,42 @@ class ReferencePackViewSet(_VersionedViewSet):
 
 @extend_schema(parameters=BRAND_FILTERS)
 class PosterTemplateViewSet(_VersionedViewSet):
-    """Poster templates (every version) of the user's brands, with their text slots."""
+    """Poster templates (every version) of the user's brands, with their text slots. Brand
+    admins make draft templates with their slots, and publish them."""
 
     serializer_class = PosterTemplateSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.api_poster_templates(user=self.request.user)
+
+    def _fresh(self, template: PosterTemplate) -> Response:
+        return Response(PosterTemplateSerializer(self.get_queryset().get(pk=template.pk)).data)
+
+    @extend_schema(
+        request=PosterTemplateCreateSerializer, responses={201: PosterTemplateSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        serializer = PosterTemplateCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        slots = data.pop("slots")
+        brand = get_scoped(selectors.api_brands(user=request.user), slug=data.pop("brand"))
+        _require_admin(request, brand)
+        with transaction.atomic():
+            template = poster_template_create(brand=brand, **data)
+            for slot in slots:
+                poster_template_set_slot(template=template, **slot)
+        response = self._fresh(template)
+        response.status_code = 201
+        return response
+
+    @extend_schema(request=None, responses=PosterTemplateSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: int) -> Response:
+        """Publish a draft after the web app's checks (prompt, slots and boxes fit)."""
+        template = self.get_object()
+        _require_admin(request, template.brand)
+        return self._fresh(poster_template_publish(template=template, user=request.user))
 
 
 class ProviderViewSet(viewsets.ViewSet):

@@ -36,6 +36,7 @@ def _b_kwargs(world: World) -> dict[str, dict[str, Any]]:
         "reference-pack-images": {"pk": b.pack.pk},
         "reference-pack-publish": {"pk": b.pack.pk},
         "poster-template-detail": {"pk": b.template.pk},
+        "poster-template-publish": {"pk": b.template.pk},
         "campaign-detail": {"pk": b.campaign.pk},
         "campaign-archive": {"pk": b.campaign.pk},
         "generation-detail": {"pk": world.b_generation.pk},

@@ -1,10 +1,11 @@
-"""Brand admins build reference packs through the API, with the web upload's validation."""
+"""Brand admins build reference packs and poster templates through the API, with the web app's
+validation and checks."""
 
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from brandkit.models import ReferencePack
+from brandkit.models import PosterTemplate, ReferencePack
 from tests.api.conftest import World
 from tests.factories import image_bytes
 
@@ -62,3 +63,49 @@ def test_marketers_cannot_change_packs(world: World) -> None:
         f"/api/v1/reference-packs/{world.a.pack.pk}/images/", {"file": _png(9)}, format="multipart"
     )
     assert response.status_code == 403
+
+
+def test_admin_creates_and_publishes_a_poster_template(world: World) -> None:
+    client = world.client("a_admin")
+    body = {
+        "brand": "alpha",
+        "name": "Sale banner",
+        "prompt_template": "A sale banner for {product}",
+        "canvas_width": 1000,
+        "canvas_height": 1000,
+        "slots": [
+            {
+                "key": "product",
+                "label": "Product",
+                "box_x": 50,
+                "box_y": 50,
+                "box_width": 900,
+                "box_height": 200,
+            },
+        ],
+    }
+    response = client.post("/api/v1/poster-templates/", body, format="json")
+    assert response.status_code == 201, response.content
+    template = response.json()
+    assert template["status"] == "draft" and template["text_slots"][0]["key"] == "product"
+    published = client.post(f"/api/v1/poster-templates/{template['id']}/publish/")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    # A slot outside the canvas makes a draft, but the publish check refuses it, as on the web.
+    body["name"] = "Broken"
+    body["slots"][0]["box_x"] = 5000
+    draft = client.post("/api/v1/poster-templates/", body, format="json")
+    assert draft.status_code == 201
+    refused = client.post(f"/api/v1/poster-templates/{draft.json()['id']}/publish/")
+    assert refused.status_code == 400 and refused.json()["code"] == "refused"
+    assert "reaches outside the 1000x1000 canvas" in refused.json()["message"]
+    # A prompt with broken braces is refused at creation, with no template left behind.
+    body.update(name="Braces", prompt_template="A {product", slots=[])
+    denied = world.client("a_marketer").post(
+        "/api/v1/poster-templates/",
+        {**body, "name": "Mine", "prompt_template": "A {x}"},
+        format="json",
+    )
+    response = client.post("/api/v1/poster-templates/", body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "refused"
+    assert not PosterTemplate.objects.filter(name="Braces").exists()
+    assert denied.status_code == 403 and denied.json()["code"] == "not_allowed"
