@@ -47,6 +47,9 @@ EVENTS_BY_VERB: dict[str, tuple[str, ...]] = {
     AuditVerb.REJECTED: (E.REVIEW_DECIDED,),
     AuditVerb.APPROVED: (E.REVIEW_DECIDED, E.ASSET_APPROVED),
 }
+# A scheduled attempt normally runs on time; the sweep only re-sends what is this late.
+SWEEP_GRACE = timedelta(minutes=1)
+SWEEP_BATCH = 500
 API_PATHS = {"generation": "/api/v1/generations/{}/", "asset": "/api/v1/assets/{}/"}
 
 
@@ -223,14 +226,15 @@ def _disable(endpoint: WebhookEndpoint, result: Any) -> None:
 
 
 def webhook_deliveries_sweep(*, now: datetime | None = None) -> int:
-    """Send again the due attempts RQ lost (or that inline mode leaves for later); returns how
-    many. Run by the worker's periodic maintenance."""
+    """Send again the attempts that are overdue (their RQ job was lost, or inline mode left a
+    delayed one to us); returns how many. Run by the worker's periodic maintenance, which must
+    stay quick, so this only enqueues: the POSTs happen in jobs."""
     now = now or timezone.now()
-    due = list(
+    overdue = list(
         WebhookDelivery.objects.filter(
-            status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)[:500]
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+        ).order_by("next_attempt_at")[:SWEEP_BATCH]
     )
-    for delivery_id in due:
-        webhook_delivery_attempt(delivery_id=delivery_id, now=now)
-    return len(due)
+    for delivery in overdue:
+        _send(delivery)
+    return len(overdue)

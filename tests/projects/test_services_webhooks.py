@@ -41,6 +41,21 @@ def _readme_verify() -> Any:
     return namespace["verify"]
 
 
+def _make_due(*deliveries: WebhookDelivery) -> None:
+    """Stand in for the clock: the next attempt was due two minutes ago (past the sweep's
+    grace), so the sweep sends it now; a test never sleeps through a real backoff."""
+    for delivery in deliveries:
+        WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
+            next_attempt_at=timezone.now() - timedelta(minutes=2)
+        )
+
+
+def _sweep_due(*deliveries: WebhookDelivery) -> None:
+    _make_due(*deliveries)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        webhook_deliveries_sweep()
+
+
 def _endpoint(studio: Any, hook: Receiver, events: list[str] | None = None) -> Any:
     return webhook_endpoint_create(
         brand=studio.brand, user=studio.admin, url=hook.url, events=events or ALL_EVENTS
@@ -137,12 +152,9 @@ def test_failing_receiver_gets_backoff_then_gives_up_then_endpoint_disabled(
     wait = (first.next_attempt_at - first.attempt_log.get().started_at).total_seconds()
     assert wait == backoff_seconds(1) == 30
     # Not due yet: the sweep leaves it alone.
-    assert webhook_deliveries_sweep(now=timezone.now()) == 0
-    later = timezone.now()
+    assert webhook_deliveries_sweep() == 0
     for _ in range(2):
-        later += timedelta(hours=1)
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            webhook_deliveries_sweep(now=later)
+        _sweep_due(first)
     first.refresh_from_db()
     attempts = list(WebhookAttempt.objects.filter(delivery=first).order_by("number"))
     assert [attempt.status_code for attempt in attempts] == [500, 500, 500]
@@ -151,8 +163,7 @@ def test_failing_receiver_gets_backoff_then_gives_up_then_endpoint_disabled(
     # Two more failures in a row reach WEBHOOK_DISABLE_AFTER: disabled, admins emailed.
     with TestCase.captureOnCommitCallbacks(execute=True):
         second = webhook_send_test(endpoint=endpoint, user=studio.admin)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        webhook_deliveries_sweep(now=later + timedelta(hours=1))
+    _sweep_due(second)
     endpoint.refresh_from_db()
     second.refresh_from_db()
     assert not endpoint.is_active and endpoint.consecutive_failures == 5
@@ -176,8 +187,7 @@ def test_success_resets_the_failure_count(
     with TestCase.captureOnCommitCallbacks(execute=True):
         delivery = webhook_send_test(endpoint=endpoint, user=studio.admin)
     receiver.status = 204
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        webhook_deliveries_sweep(now=timezone.now() + timedelta(minutes=5))
+    _sweep_due(delivery)
     delivery.refresh_from_db()
     endpoint.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED and endpoint.consecutive_failures == 0
