@@ -56,8 +56,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_rq",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "brandkit",
     "projects",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -317,3 +321,51 @@ BRANDKIT_PUBLIC_URL = env_str("BRANDKIT_PUBLIC_URL", default="http://127.0.0.1:8
 # private key. Both empty: exports carry their payload hash and version id but are unsigned.
 BRANDKIT_C2PA_CERT = env_str("BRANDKIT_C2PA_CERT", default="")
 BRANDKIT_C2PA_KEY = env_str("BRANDKIT_C2PA_KEY", default="")
+
+# --- JSON API (api/) --------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstCursor",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.BrandkitAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Brandkit API",
+    "DESCRIPTION": (
+        "On-brand image generation with Seedream: brands, campaigns, generations, assets, "
+        "reviews and the audit log. Authenticate with a personal token from /account/tokens/ "
+        "as `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page loads Swagger UI from this app's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BrandStatusEnum": "brandkit.choices.BrandStatus",
+        "VersionStatusEnum": "brandkit.choices.VersionStatus",
+        "CampaignStatusEnum": "projects.choices.CampaignStatus",
+        "GenerationStatusEnum": "projects.choices.GenerationStatus",
+        "ReviewStatusEnum": "projects.choices.ReviewStatus",
+        "CampaignWritableStatusEnum": ["draft", "active", "completed"],
+    },
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
+# Requests per minute per token; 0 turns the limit off.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", default=600)
+
+# --- Outbound webhooks (projects/services/webhook_events.py) ----------------------------------
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_BACKOFF_BASE_SECONDS = env_int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
+WEBHOOK_BACKOFF_CAP = env_int("WEBHOOK_BACKOFF_CAP", default=6 * 3600)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", default=15)
+# Development only: receiver hosts that may resolve to private or loopback addresses.
+WEBHOOK_ALLOWED_PRIVATE_HOSTS = env_list("WEBHOOK_ALLOWED_PRIVATE_HOSTS", default=[])

@@ -26,6 +26,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("django-rq/", include(queue_dashboard_urls)),
+    path("api/", include("api.urls")),
+    path("account/tokens/", include("api.web_urls")),
     path("", include("projects.urls")),
     path("", include("brandkit.brand_urls")),
 ]

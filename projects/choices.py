@@ -102,3 +102,21 @@ class CheckStatus(models.TextChoices):
     WARN = "warn", "Warn"
     FAIL = "fail", "Fail"
     ERROR = "error", "No poster"
+
+
+class WebhookEvent(models.TextChoices):
+    GENERATION_SUCCEEDED = "generation.succeeded", "Generation succeeded"
+    GENERATION_FAILED = "generation.failed", "Generation failed"
+    ASSET_SUBMITTED = "asset.submitted", "Asset submitted for review"
+    REVIEW_DECIDED = "review.decided", "Review decided"
+    ASSET_APPROVED = "asset.approved", "Asset approved"
+
+
+# A "send test event" delivery; not something an endpoint subscribes to.
+WEBHOOK_TEST_EVENT = "webhook.test"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Delivered"
+    FAILED = "failed", "Failed (gave up)"

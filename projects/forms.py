@@ -9,7 +9,7 @@ from django import forms
 
 from brandkit.choices import ProviderName, VersionStatus
 from brandkit.models import PosterTemplate, ReferenceImage, ReferencePack
-from projects.choices import Decision, GenerationMode
+from projects.choices import Decision, GenerationMode, WebhookEvent
 from projects.models import AssetVersion, Campaign
 from projects.providers.catalog import (
     DEFAULT_MODEL_ID,
@@ -308,3 +308,18 @@ class EditFromVersionForm(forms.Form):
         help_text="What to change, e.g. “make the background warmer, keep the bottle”.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class WebhookEndpointForm(forms.Form):
+    """A brand admin's webhook endpoint: where, which events, and whether it is on."""
+
+    url = forms.URLField(
+        max_length=500,
+        assume_scheme="https",
+        help_text="Must resolve to a public address; it is checked again at every delivery.",
+    )
+    description = forms.CharField(max_length=200, required=False)
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(required=False, initial=True, label="Active")

@@ -38,3 +38,14 @@ def version_poster_job(version_id: int) -> None:
         raise
     finally:
         close_old_connections()
+
+
+def webhook_delivery_job(delivery_id: int) -> None:
+    """Make the next attempt of one webhook delivery (claimed by compare-and-set)."""
+    from projects.services.webhook_events import webhook_delivery_attempt
+
+    close_old_connections()
+    try:
+        webhook_delivery_attempt(delivery_id=delivery_id)
+    finally:
+        close_old_connections()

@@ -93,9 +93,10 @@ def price_basis(
     mappings: Mapping[str, str] | None = None,
 ) -> PriceBasis:
     """The price of one request to `model_id` through `provider`."""
-    if provider == "local":
-        return PriceBasis(model=model_id, size=size, per_image="0", source="local renderer")
     flat = str(settings.PROVIDER_PRICE_PER_IMAGE.get(provider, "") or "").strip()
+    if provider == "local" and not flat:
+        # Free unless an operator gives it a price (to rehearse budgets without a paid model).
+        return PriceBasis(model=model_id, size=size, per_image="0", source="local renderer")
     if flat:
         per_image = _decimal(flat, where=f"the {provider} price per image")
         return PriceBasis(

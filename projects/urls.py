@@ -12,6 +12,7 @@ from projects.views import (
     exports,
     models,
     reviews,
+    webhooks,
 )
 
 app_name = "projects"
@@ -54,6 +55,14 @@ urlpatterns = [
     path("reviews/", reviews.review_inbox_page, name="review_inbox"),
     path("brands/<slug:slug>/audit/", audit.audit_log, name="audit_log"),
     path("brands/<slug:slug>/audit.csv", audit.audit_log_csv, name="audit_log_csv"),
+    path("brands/<slug:slug>/webhooks/", webhooks.webhook_list, name="webhook_list"),
+    path("brands/<slug:slug>/webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook_detail"),
+    path("brands/<slug:slug>/webhooks/<int:pk>/test/", webhooks.webhook_test, name="webhook_test"),
+    path(
+        "brands/<slug:slug>/webhooks/<int:pk>/delete/",
+        webhooks.webhook_delete,
+        name="webhook_delete",
+    ),
     path("analytics/", analytics.analytics_index, name="analytics_index"),
     path("brands/<slug:slug>/analytics/", analytics.brand_analytics_page, name="brand_analytics"),
 ]

@@ -40,5 +40,11 @@ class BrandkitWorker(SimpleWorker):
                 logger.info("Sweep: %s", report)
         except Exception:
             logger.exception("The generation sweep failed; it runs again at the next maintenance")
+        try:
+            from projects.services.webhook_events import webhook_deliveries_sweep
+
+            webhook_deliveries_sweep()
+        except Exception:
+            logger.exception("The webhook sweep failed; it runs again at the next maintenance")
         finally:
             connections.close_all()

@@ -25,8 +25,13 @@ def audit_record(
     version_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. `subject` is the object that changed (its type, id and name are kept)."""
-    return AuditEvent.objects.create(
+    """Append one event. `subject` is the object that changed (its type, id and name are kept).
+
+    Transitions that webhooks announce all pass here, in their own transaction, so this is also
+    where their webhook deliveries are queued (a rolled-back change announces nothing)."""
+    from projects.services.webhook_events import webhook_event_from_audit
+
+    event = AuditEvent.objects.create(
         brand_id=brand_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,
@@ -38,3 +43,5 @@ def audit_record(
         version_id=version_id,
         data=data or {},
     )
+    webhook_event_from_audit(event)
+    return event

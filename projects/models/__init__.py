@@ -4,6 +4,7 @@ from projects.models.generations import Generation, GenerationAttempt, Generatio
 from projects.models.outputs import Asset, AssetVersion, ImmutableVersionError
 from projects.models.posters import VersionPoster
 from projects.models.reproductions import Reproduction
+from projects.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApprovalStep",
@@ -17,4 +18,7 @@ __all__ = [
     "Reproduction",
     "Review",
     "VersionPoster",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -309,3 +309,14 @@ def download_image(
         else:
             return verify_image(body, provider=provider)
     raise _unavailable(provider, "the output image could not be downloaded")
+
+
+def pinned_connection_pool(host: str, addresses: tuple[str, ...]) -> httpcore.ConnectionPool:
+    """A connection pool that reaches `host` only at `addresses` (vetted by the caller), with
+    TLS still checking the host name; for other outbound requests (webhooks) to share this
+    module's defence against DNS rebinding."""
+    return httpcore.ConnectionPool(
+        ssl_context=_ssl_context(os.getpid()),
+        network_backend=_PinnedBackend(host, addresses),
+        retries=0,
+    )

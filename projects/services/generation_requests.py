@@ -23,7 +23,7 @@ from brandkit.services.audit import audit_record
 from brandkit.services.poster_layouts import slot_values_fit
 from brandkit.services.poster_templates import prompt_variables
 from brandkit.services.provider_credentials import provider_overrides
-from projects.choices import GenerationMode, GenerationStatus
+from projects.choices import CampaignStatus, GenerationMode, GenerationStatus
 from projects.exceptions import BudgetExceeded, GenerationRefused
 from projects.models import AssetVersion, Campaign, Generation, GenerationBatch
 from projects.payloads import (
@@ -94,6 +94,8 @@ def _load_campaign(generation_input: GenerationInput, user: AbstractBaseUser) ->
         raise GenerationRefused(f"Only marketers and admins of {campaign.brand} can generate.")
     if campaign.brand.status != BrandStatus.PUBLISHED:
         raise GenerationRefused(f"{campaign.brand} is a draft brand; publish it first.")
+    if campaign.status == CampaignStatus.ARCHIVED:
+        raise GenerationRefused(f"{campaign} is archived; it takes no new work.")
     return campaign
 
 
