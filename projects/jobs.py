@@ -8,6 +8,7 @@ import uuid
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
 
 from projects import db_slots
+from projects.image_slots import image_work
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,10 @@ def version_poster_job(version_id: int) -> None:
 
     close_old_connections()
     try:
-        version_poster_create(version_id=version_id)
+        # Compositing decodes full-size images: one of the process's few decode slots, so a
+        # thread-pool worker's 50 threads never composite 50 posters at once.
+        with image_work(), db_slots.session():
+            version_poster_create(version_id=version_id)
     except Exception:
         logger.exception("Poster of version %s crashed", version_id)
         raise
