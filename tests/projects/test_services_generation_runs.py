@@ -77,9 +77,9 @@ def test_concurrent_deliveries_on_two_connections_call_the_provider_once(
     at_claim = threading.Barrier(2)
     real_claim = generation_runs._claim
 
-    def claim_together(generation_id: int) -> Any:
+    def claim_together(generation_id: int, **kwargs: Any) -> Any:
         at_claim.wait(timeout=10)
-        return real_claim(generation_id)
+        return real_claim(generation_id, **kwargs)
 
     monkeypatch.setattr(generation_runs, "_claim", claim_together)
     errors: list[BaseException] = []
