@@ -1,5 +1,12 @@
 """Pipeline benchmark: `python bench/pipeline.py [--n 200] [--workers 4] [--latency 1.8]
-[--sizes 1024,2048] [--json out.json] [--quick] [--profile] [--cprofile] [--keep]`.
+[--sizes 1024,2048] [--json out.json] [--quick] [--realistic] [--profile] [--cprofile] [--keep]`.
+
+`--realistic`: the provider's real speed. The fake holds every call L = 20 s; our limits allow
+50 calls in flight and 500 images a minute; N = 200 generations go through ONE worker process
+(WORKER_THREADS=50), so ideal = 200 / 50 x 20 s = 80 s. Beside it, in the same run and on the same
+fake, an asyncio baseline (bench/pipeline_bare_async.py: one httpx.AsyncClient, 50 in flight,
+decode, verify, write, thumbnail). Both are timed over the same window (first request issued to
+last image stored) and the same work; neither has a warm-up. Default size 2048x2048.
 
 Per size, two paths against the same loopback fake ModelArk server (a thread server in this
 process that answers every POST after `--latency` seconds with a real JPEG as `b64_json`):
@@ -20,8 +27,9 @@ transaction (versions + final save). What lies outside that window (RQ dequeue a
 the Redis limiter, the finishing transaction) is reported as the gap between jobs and shows in
 the throughput ratio. Each path first runs W untimed warm-up images.
 
-Environment (all loopback, all temporary): DATABASE_URL if set, else a fresh `brandkit_bench`
-database on postgres://postgres@127.0.0.1:5432 (dropped at the end), else SQLite in the temp dir;
+Environment (all loopback, all temporary): DATABASE_URL if set, else a fresh database named
+`brandkit_bench_<random>` on postgres://postgres@127.0.0.1:5432 (only that one is dropped at the
+end), else SQLite in the temp dir;
 REDIS_URL if set, else the embedded redis-server; MEDIA_ROOT in the temp dir. ARK_MAX_CONCURRENT
 is W (at least 4) and ARK_IMAGES_PER_MINUTE 0, so our own limiter never throttles the run.
 `--profile` runs the workers through bench/pipeline_profile.py and prints per-section wall and
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import signal
@@ -67,12 +76,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="1024,2048", help="square sides (1024,2048)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--quick", action="store_true", help="sanity run: N=24, L=0.5")
+    parser.add_argument(
+        "--realistic", action="store_true", help="L=20 s, 50 in flight, one worker process, N=200"
+    )
     parser.add_argument("--profile", action="store_true", help="time sections in the workers")
     parser.add_argument("--cprofile", action="store_true", help="cProfile the workers too")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, media)")
     args = parser.parse_args(argv)
     if args.quick:
         args.n, args.latency = 24, 0.5
+    # W is the concurrency (the ideal's divisor); processes is how many workers run it.
+    args.processes = args.workers
+    if args.realistic:
+        args.n, args.latency, args.workers, args.processes = 200, 20.0, 50, 1
+        if "--sizes" not in " ".join(argv if argv is not None else sys.argv):
+            args.sizes = "2048"
     args.profile = args.profile or args.cprofile
     args.sizes = [int(side) for side in args.sizes.split(",") if side.strip()]
     if args.n < 1 or args.workers < 1 or args.latency < 0 or not args.sizes:
@@ -87,15 +105,55 @@ def run_timeout(args: argparse.Namespace, count: int) -> float:
 # --- the bare baseline ----------------------------------------------------------------------
 
 
-def bare_run(args: argparse.Namespace, side: int, url: str, tmp: Path) -> Result:
-    """The bare baseline in its own process (bench/pipeline_bare.py), like the workers."""
+def ark_body(side: int) -> dict[str, Any]:
     from projects.providers import get_provider
     from projects.providers.base import GenerationSpec
 
     # The body our service stores for the same request (response_format b64_json).
-    body = get_provider("ark").build_payload(
+    return get_provider("ark").build_payload(
         GenerationSpec(prompt=PROMPT, size=f"{side}x{side}", response_format="b64_json")
     )
+
+
+def async_baseline_run(args: argparse.Namespace, side: int, url: str, tmp: Path) -> Result:
+    """The asyncio baseline of --realistic (bench/pipeline_bare_async.py), in its own process."""
+    timeout = run_timeout(args, args.n)
+    command = [
+        sys.executable, str(support.ROOT / "bench" / "pipeline_bare_async.py"), "--url", url,
+        "--body", json.dumps(ark_body(side)), "--n", str(args.n),
+        "--concurrency", str(args.workers), "--out", str(tmp / f"async-{side}"),
+    ]  # fmt: skip
+    busy = machine_busy()
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"asyncio baseline exited {completed.returncode}: {completed.stderr}")
+    report = json.loads(completed.stdout)
+    samples = report["samples"]
+    # Same window as the app's: from the run's start (before the first request) to the last
+    # image stored.
+    wall = max(end for _, end in samples) - report["started"]
+    overheads = [end - start - args.latency for start, end in samples]
+    result = Result.build(
+        side=side, path="asyncio", args=args, wall=wall, overheads=overheads,
+        peak_mb=report["peak_mb"],
+    )  # fmt: skip
+    result.extra.update(
+        {
+            "client_cpu_ms_per_image": 1000 * report["cpu_seconds"] / args.n,
+            "fake_cpu_ms_per_image": math.nan,
+            "machine_busy": busy(),
+        }
+    )
+    return result
+
+
+def bare_run(args: argparse.Namespace, side: int, url: str, tmp: Path) -> Result:
+    """The bare baseline in its own process (bench/pipeline_bare.py), like the workers."""
+    if args.realistic:
+        return async_baseline_run(args, side, url, tmp)
+    body = ark_body(side)
     timeout = run_timeout(args, args.n + args.workers)
     command = [
         sys.executable, str(support.ROOT / "bench" / "pipeline_bare.py"), "--url", url,
@@ -204,12 +262,15 @@ def brandkit_run(
         worker_env["BENCH_CPROFILE"] = "1"
     flush_queue()
     processes = support.start_workers(
-        args.workers, env=worker_env, log_dir=tmp / "logs" / str(side), profile=args.profile
+        args.processes, env=worker_env, log_dir=tmp / "logs" / str(side), profile=args.profile
     )
     try:
         support.wait_workers_registered(processes)
-        warmup = request_generations(user=user, campaign=campaign, side=side, count=args.workers)
-        wait_finished(warmup, processes, run_timeout(args, args.workers))
+        if not args.realistic:  # at L = 20 s a warm-up would cost a whole call; none either side
+            warmup = request_generations(
+                user=user, campaign=campaign, side=side, count=args.workers
+            )
+            wait_finished(warmup, processes, run_timeout(args, args.workers))
         busy = machine_busy()
         cpu_before = sum(cpu_seconds(p.pid) for p in processes)
         bench_cpu_before = time.process_time()
@@ -268,14 +329,22 @@ def main(argv: list[str] | None = None) -> int:
             database_url=database.url, redis_url=redis_url, tmp=tmp,
             ark_base_url=fake.ark_base_url, workers=args.workers,
         )  # fmt: skip
+        if args.realistic:
+            # The account's limits as ModelArk would set them: they, not the worker, bound it.
+            env.update(
+                WORKER_THREADS=str(args.workers),
+                ARK_MAX_CONCURRENT=str(args.workers),
+                ARK_IMAGES_PER_MINUTE="500",
+            )
         os.environ.update(env)
         setup_notes = [
             f"database: {database.source}",
             f"redis: {redis_note}",
             f"fake ModelArk: {fake.ark_base_url} (latency {args.latency} s, JPEG encoded once "
             "per size, a distinct COM segment per reply so storage cannot deduplicate)",
-            f"limits: ARK_MAX_CONCURRENT={env['ARK_MAX_CONCURRENT']}, ARK_IMAGES_PER_MINUTE=0 "
-            "(no per-minute cap), so our limiter does not throttle the measurement",
+            f"limits: ARK_MAX_CONCURRENT={env['ARK_MAX_CONCURRENT']}, "
+            f"ARK_IMAGES_PER_MINUTE={env['ARK_IMAGES_PER_MINUTE']}; {args.processes} worker "
+            f"process(es), WORKER_THREADS={env.get('WORKER_THREADS', 'default (50)')}",
             "response_format: b64_json (what generation_request sets), so no URL download",
             f"temp dir: {tmp} (media, worker logs)",
             "load average at start: {:.2f} {:.2f} {:.2f} on {} CPUs".format(

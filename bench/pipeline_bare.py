@@ -34,7 +34,12 @@ def bare_one(
 ) -> None:
     response = client.post(url, json=body, headers={"Authorization": "Bearer bench-key"})
     response.raise_for_status()
-    raw = base64.b64decode(response.json()["data"][0]["b64_json"], validate=True)
+    bare_store(response.json()["data"][0]["b64_json"], out_dir, name)
+
+
+def bare_store(payload: str, out_dir: Path, name: str) -> None:
+    """What follows the answer: decode, verify, write, thumbnail (shared with the async one)."""
+    raw = base64.b64decode(payload, validate=True)
     with Image.open(io.BytesIO(raw), formats=ALLOWED_FORMATS) as image:
         image.verify()
     with Image.open(io.BytesIO(raw), formats=ALLOWED_FORMATS) as image:

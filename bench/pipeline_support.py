@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,8 @@ class Database:
     url: str
     kind: str  # "postgres" or "sqlite"
     source: str  # what was chosen and why, for the report
-    created: bool = False  # True: this run created brandkit_bench and drops it at the end
+    created: bool = False  # True: this run created the database and drops it at the end
+    name: str = ""  # the database this run created
 
 
 def choose_database(tmp: Path) -> Database:
@@ -71,12 +73,12 @@ def choose_database(tmp: Path) -> Database:
         import psycopg
         from psycopg import sql
 
+        # A name of this run's own: it never drops (or reuses) a database it did not create.
+        created_name = f"{BENCH_DATABASE}_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(
             f"{POSTGRES_SERVER}/postgres", connect_timeout=3, autocommit=True
         ) as conn:
-            name = sql.Identifier(BENCH_DATABASE)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(created_name)))
     except (ImportError, OSError, Exception) as exc:  # noqa: BLE001 (any failure: fall back)
         path = tmp / "bench.sqlite3"
         return Database(
@@ -86,21 +88,22 @@ def choose_database(tmp: Path) -> Database:
             f"{type(exc).__name__}); SQLite serialises writes, so 4 workers queue on its lock",
         )
     return Database(
-        f"{POSTGRES_SERVER}/{BENCH_DATABASE}",
+        f"{POSTGRES_SERVER}/{created_name}",
         "postgres",
-        f"PostgreSQL database {BENCH_DATABASE} on 127.0.0.1:5432, created for this run",
+        f"PostgreSQL database {created_name} on 127.0.0.1:5432, created for this run",
         created=True,
+        name=created_name,
     )
 
 
 def drop_database(database: Database) -> None:
-    if not database.created:
+    if not database.created or not database.name:
         return
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(f"{POSTGRES_SERVER}/postgres", connect_timeout=3, autocommit=True) as c:
-        name = sql.Identifier(BENCH_DATABASE)
+        name = sql.Identifier(database.name)
         c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
@@ -178,6 +181,8 @@ def django_environment(
         # Our limits must not throttle the measurement: W slots, no per-minute cap.
         "ARK_MAX_CONCURRENT": str(max(workers, 4)),
         "ARK_IMAGES_PER_MINUTE": "0",
+        # As the Dockerfile and `serve` set it for workers (and the baselines get it too).
+        "MALLOC_ARENA_MAX": "2",
     }
 
 

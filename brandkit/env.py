@@ -97,7 +97,15 @@ def database_from_url(url: str) -> dict[str, Any]:
             },
         }
     if scheme in {"postgres", "postgresql", "pgsql"}:
-        options = dict(parse_qsl(parts.query))
+        options: dict[str, Any] = dict(parse_qsl(parts.query))
+        pool_size = env_int("DATABASE_POOL_SIZE", default=10)
+        if pool_size > 0:
+            # A process-wide psycopg pool: a worker's job threads give their connection back
+            # during every wait (projects/db_slots.py) and take a warm one after it, instead of
+            # paying a PostgreSQL backend start each time. CONN_HEALTH_CHECKS makes Django pass
+            # the pool a `check` that drops connections the server ended (a restart,
+            # pg_terminate_backend) before they are handed out.
+            options["pool"] = {"min_size": 0, "max_size": pool_size, "timeout": 30}
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
@@ -106,7 +114,8 @@ def database_from_url(url: str) -> dict[str, Any]:
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
-            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", default=60),
+            # A pooled connection is reused through the pool; Django's own persistence must be off.
+            "CONN_MAX_AGE": 0 if pool_size > 0 else env_int("DATABASE_CONN_MAX_AGE", default=60),
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(

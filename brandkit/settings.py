@@ -313,6 +313,28 @@ GENERATION_RETRY_MAX_SECONDS = env_int("GENERATION_RETRY_MAX_SECONDS", default=3
 GENERATION_STALE_QUEUED_SECONDS = env_int("GENERATION_STALE_QUEUED_SECONDS", default=120)
 # Worker maintenance (and with it the sweep) runs at least this often.
 WORKER_MAINTENANCE_SECONDS = env_int("WORKER_MAINTENANCE_SECONDS", default=30)
+# Jobs one worker process runs at once, each on its own thread (projects/worker.py). Provider calls
+# are I/O-bound, so one process can hold the provider's whole concurrency limit.
+WORKER_THREADS = env_int("WORKER_THREADS", default=50)
+# Database connections one worker process's job threads hold at once (projects/db_slots.py); a
+# job gives its connection back while it waits on the provider. Keep workers x this under the
+# server's max_connections.
+WORKER_DB_CONNECTIONS = env_int("WORKER_DB_CONNECTIONS", default=10)
+# Full image decodes (verify, thumbnail) running at once per process; 0 = the CPU count (min 2).
+# The calls themselves only wait; bounding the decodes bounds a worker's memory.
+IMAGE_WORK_THREADS = env_int("IMAGE_WORK_THREADS", default=0)
+# On SIGTERM a worker takes no new job and lets calls in flight finish for this long; what is still
+# running then is re-queued visibly. Keep the container's stop grace period above it.
+WORKER_DRAIN_SECONDS = env_int("WORKER_DRAIN_SECONDS", default=25)
+# A running generation's `deadline_at` is this far ahead, renewed while its call is in flight, so a
+# SIGKILLed worker's generations are swept (re-queued as lost attempts) about this long after.
+GENERATION_LIVENESS_SECONDS = env_int("GENERATION_LIVENESS_SECONDS", default=45)
+# Provider rate-limit slots are leased for this long and renewed while the call is in flight: a
+# slot dies with its holder (a killed worker, a release lost to a Redis error).
+PROVIDER_LEASE_SECONDS = env_int("PROVIDER_LEASE_SECONDS", default=60)
+# A result write that loses its database connection is retried on a fresh one for this long; the
+# provider is never called again for an answer we already have.
+GENERATION_WRITE_RETRY_SECONDS = env_int("GENERATION_WRITE_RETRY_SECONDS", default=60)
 # Links in notification emails start with this.
 BRANDKIT_PUBLIC_URL = env_str("BRANDKIT_PUBLIC_URL", default="http://127.0.0.1:8000")
 

@@ -14,6 +14,8 @@ Redis keys for a provider (all under `brandkit:ratelimit:<provider>:`):
 - `images`: sorted set, lease id -> time the request started, for the requests started in the last
   60 seconds.
 - `image_counts`: hash, lease id -> number of images that request asked for.
+- `freed`: list, one token pushed per `release`, so a caller waiting for a slot can block on it
+  (`wait_for_release`) instead of polling; trimmed to the concurrency limit, expiring when idle.
 
 The image window is exact: each request counts its images at the moment it was allowed, and it
 stops counting exactly 60 seconds later. There are no buckets and no approximation, so a refused
@@ -140,6 +142,31 @@ refresh_ttl()
 return '0'
 """
 
+# KEYS: leases, images, image_counts. ARGV: now, lease_seconds, key_ttl_margin, lease ids...
+# Pushes each lease that is still held to now + lease_seconds; a lease that already expired (or
+# vanished with a Redis restart) is not brought back. Returns how many leases were renewed.
+_RENEW_SCRIPT = """
+local leases = KEYS[1]
+local now = tonumber(ARGV[1])
+local lease_seconds = tonumber(ARGV[2])
+local key_ttl_margin = tonumber(ARGV[3])
+local renewed = 0
+for index = 4, #ARGV do
+    local expires = redis.call('ZSCORE', leases, ARGV[index])
+    if expires and tonumber(expires) > now then
+        redis.call('ZADD', leases, math.max(tonumber(expires), now + lease_seconds), ARGV[index])
+        renewed = renewed + 1
+    end
+end
+if renewed > 0 then
+    local milliseconds = math.ceil((lease_seconds + key_ttl_margin) * 1000)
+    for _, key in ipairs(KEYS) do
+        if redis.call('PTTL', key) < milliseconds then redis.call('PEXPIRE', key, milliseconds) end
+    end
+end
+return renewed
+"""
+
 
 @dataclass(frozen=True)
 class ProviderLimits:
@@ -207,8 +234,10 @@ class ProviderLimiter:
         self.leases_key = f"{prefix}:leases"
         self.images_key = f"{prefix}:images"
         self.image_counts_key = f"{prefix}:image_counts"
+        self.freed_key = f"{prefix}:freed"
         # register_script only hashes the source; it is loaded into Redis on first use.
         self._acquire = connection.register_script(_ACQUIRE_SCRIPT)
+        self._renew = connection.register_script(_RENEW_SCRIPT)
 
     def try_acquire(self, *, lease_id: str, images: int, lease_seconds: float) -> float:
         """Take one concurrency slot and `images` from the per-minute budget, atomically.
@@ -218,12 +247,12 @@ class ProviderLimiter:
         time until enough of the window frees up, for concurrency a short poll interval because
         slots free up when other workers release them.
 
-        The lease expires by itself after `lease_seconds`, so it should exceed the longest
-        provider call (the RQ job timeout is a safe choice). Calling again with the same
-        `lease_id` while the lease is held is idempotent: it takes no second slot and counts no
-        images, and only extends the lease to `lease_seconds` from now. A lease id's images are
-        counted once per window even if it is released and acquired again, so use a fresh lease id
-        for each provider call (e.g. one per generation attempt).
+        The lease expires by itself after `lease_seconds`, so a holder whose call may last
+        longer must `renew` it meanwhile (projects/liveness.py does, every few seconds). Calling
+        again with the same `lease_id` while the lease is held is idempotent: it takes no second
+        slot and counts no images, and only extends the lease to `lease_seconds` from now. A lease
+        id's images are counted once per window even if it is released and acquired again, so use
+        a fresh lease id for each provider call (e.g. one per generation attempt).
 
         A request asking for more images than images_per_minute is allowed once the window is
         empty (it would wait forever otherwise); the window then stays over budget for 60 s.
@@ -252,13 +281,51 @@ class ProviderLimiter:
         )
         return float(wait)
 
+    def renew(self, *, lease_ids: list[str], lease_seconds: float) -> int:
+        """Extend the leases still held to `lease_seconds` from now; returns how many were.
+
+        Holders renew well within `lease_seconds` while their call is in flight, so leases can be
+        short: a slot whose holder died (SIGKILL, or a `release` lost to a Redis error) frees itself
+        one lease later instead of after the longest possible call.
+        """
+        if not lease_ids:
+            return 0
+        if not (lease_seconds > 0 and math.isfinite(lease_seconds)):
+            raise ValueError(f"lease_seconds must be a positive number, got {lease_seconds!r}")
+        return int(
+            self._renew(
+                keys=[self.leases_key, self.images_key, self.image_counts_key],
+                args=[
+                    repr(float(self.clock())),
+                    repr(float(lease_seconds)),
+                    repr(KEY_TTL_MARGIN_SECONDS),
+                    *lease_ids,
+                ],
+            )
+        )
+
     def release(self, *, lease_id: str) -> None:
         """Give the concurrency slot back; idempotent, and a no-op for an unknown lease id.
 
         The lease's images stay counted until they leave the 60 s window: the provider has
-        started (and billed) them whether or not the call succeeded.
+        started (and billed) them whether or not the call succeeded. One waiter blocked in
+        `wait_for_release` is woken.
         """
-        self.connection.zrem(self.leases_key, lease_id)
+        with self.connection.pipeline(transaction=False) as pipeline:
+            pipeline.zrem(self.leases_key, lease_id)
+            pipeline.lpush(self.freed_key, "1")
+            pipeline.ltrim(self.freed_key, 0, max(self.limits.max_concurrent, 1) - 1)
+            pipeline.expire(self.freed_key, int(WINDOW_SECONDS))
+            pipeline.execute()
+
+    def wait_for_release(self, timeout: float) -> None:
+        """Block until some holder releases a slot, or `timeout` seconds pass.
+
+        Each release wakes one waiter, so a freed slot is taken within a round trip rather than
+        a poll interval, and waiting costs no Redis commands. A wake-up is a hint, not a slot:
+        call `try_acquire` again (a lease that expired wakes nobody; the timeout covers that).
+        """
+        self.connection.blpop([self.freed_key], timeout=max(timeout, 0.01))
 
     def in_flight(self) -> int:
         """The number of leases held now (expired leases do not count)."""

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import httpx
+from django.conf import settings
 
 from projects.providers.base import ProviderError, ProviderErrorKind
 from projects.providers.errors import error_details, error_from_details
@@ -46,9 +47,12 @@ def build_client(config: ClientConfig) -> httpx.Client:
     No retries at all, not even httpx's connect-only ones: a generation POST may be billed, so the
     job layer owns every retry and records each one as an attempt.
     """
+    # One client serves every thread of a worker (projects/worker.py): its pool must hold a
+    # connection per thread, or calls would queue on the pool instead of on the provider's limits.
+    threads = getattr(settings, "WORKER_THREADS", 1)
     limits = httpx.Limits(
-        max_connections=config.max_connections,
-        max_keepalive_connections=config.max_keepalive_connections,
+        max_connections=max(config.max_connections, threads),
+        max_keepalive_connections=max(config.max_keepalive_connections, threads),
     )
     return httpx.Client(
         timeout=httpx.Timeout(

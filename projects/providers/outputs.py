@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image
 
+from projects.image_slots import image_work
 from projects.providers.errors import malformed, redact
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
@@ -38,7 +39,7 @@ class VerifiedImage:
 def verify_image(data: bytes, *, provider: str = "") -> VerifiedImage:
     """Decode the bytes with Pillow (JPEG, PNG or WebP only) or refuse them as not an image."""
     try:
-        with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
+        with image_work(), Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
             width, height = image.size
             limit = Image.MAX_IMAGE_PIXELS
             if limit and width * height > limit:
@@ -48,7 +49,7 @@ def verify_image(data: bytes, *, provider: str = "") -> VerifiedImage:
                 )
             image.verify()
         # verify() leaves the image unusable, so decode every pixel from a fresh open.
-        with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
+        with image_work(), Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
             image.load()
             image_format = image.format or ""
     except (*_DECODE_ERRORS, Image.DecompressionBombError) as exc:

@@ -4,8 +4,10 @@ outputs, and finish (or schedule a retry) in one short transaction.
     queued --claim (compare-and-set)--> running --provider call--> succeeded | partial | failed
                                           └─ transient error, attempts left --> queued (later)
 
-A duplicated or re-delivered job finds nothing to claim and returns. A worker that dies while
-running leaves the row `running` past its deadline; `generation_sweeps` finds it.
+A duplicated or re-delivered job finds nothing to claim and returns; one delivered before the
+row's `not_before` (RQ schedules in whole seconds) is deferred again, never dropped. While the call
+is in flight projects/liveness.py keeps pushing the row's `deadline_at` forward; a worker that dies
+stops doing so, and `generation_sweeps` finds the row within about a minute.
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from brandkit.choices import AuditVerb
 from brandkit.models import ModelMapping
 from brandkit.services.provider_credentials import provider_overrides
+from projects import db_slots, liveness
 from projects.choices import AttemptOutcome, GenerationStatus
 from projects.jobs import generation_run_job
 from projects.models import Generation, GenerationAttempt
@@ -36,7 +40,7 @@ from projects.providers import catalog, get_provider
 from projects.providers.base import OutputImage, ProviderError, ProviderErrorKind, ProviderResult
 from projects.providers.references import resolve_payload
 from projects.queue import enqueue_after_commit, get_connection, job_timeout_seconds
-from projects.ratelimit import ProviderLimiter, limits_for
+from projects.ratelimit import CONCURRENCY_RETRY_SECONDS, ProviderLimiter, limits_for
 from projects.references import StoredReferences
 from projects.services.generation_requests import audit_generation
 from projects.services.outputs import (
@@ -55,6 +59,16 @@ FINISH_VERBS = {
     S.FAILED: AuditVerb.GENERATION_FAILED,
 }
 DEFER_MIN_SECONDS = 2.0
+# A job refused a provider slot for concurrency waits for one on its thread this long.
+SLOT_WAIT_SECONDS = 30.0
+# RQ's scheduler works in whole seconds, so a deferral re-sent for an early delivery aims this far
+# past `not_before`.
+EARLY_DELIVERY_MARGIN_SECONDS = 1.0
+STORAGE_FAILED = "storage_failed"
+STORAGE_FAILED_MESSAGE = (
+    "The provider answered, but its images could not be saved to storage; no version was made. "
+    "The provider has billed this attempt. Retry once storage is back."
+)
 
 
 def enqueue_generation(generation: Generation, *, delay_seconds: float = 0.0) -> None:
@@ -87,31 +101,74 @@ def generation_run(*, generation_id: int) -> None:
         return
     now = timezone.now()
     if generation.not_before and generation.not_before > now:
-        return  # an early duplicate; the scheduled job comes at not_before
+        # Delivered early (RQ rounds schedules to whole seconds) or a duplicate: send it again for
+        # not_before rather than drop it, since it may be the only job this row has.
+        wait = (generation.not_before - now).total_seconds() + EARLY_DELIVERY_MARGIN_SECONDS
+        enqueue_generation(generation, delay_seconds=wait)
+        return
     time_limit = generation_time_limit(generation)
     if settings.BRANDKIT_QUEUE_MODE == "inline":
         # In-process runs (some tests) have no Redis to coordinate limits through.
         claim = _claim(generation_id, time_limit=time_limit)
         if claim is not None:
-            _run_claimed(claim)
+            _run_tracked(claim)
         return
     limiter = ProviderLimiter(
         get_connection(), provider=generation.provider, limits=limits_for(generation.provider)
     )
     # One lease per execution: a duplicate job must never release the slot of the real run.
     lease_id = f"generation-{generation.pk}-{generation.attempts + 1}-{uuid.uuid4().hex[:8]}"
-    wait = limiter.try_acquire(
-        lease_id=lease_id, images=generation.expected_images, lease_seconds=time_limit
-    )
+    # A short lease, renewed by liveness while the call is in flight: it dies with this process.
+    wait = _acquire_slot(limiter, lease_id=lease_id, images=generation.expected_images)
     if wait > 0:
         _defer(generation, wait)
         return
     try:
         claim = _claim(generation_id, time_limit=time_limit)
         if claim is not None:
-            _run_claimed(claim)
+            _run_tracked(claim, limiter=limiter, lease_id=lease_id)
     finally:
-        limiter.release(lease_id=lease_id)
+        try:
+            limiter.release(lease_id=lease_id)
+        except Exception:
+            # The lease is short and no longer renewed: the slot frees itself within a lease.
+            logger.warning("Could not release provider lease %s", lease_id, exc_info=True)
+
+
+def _acquire_slot(limiter: ProviderLimiter, *, lease_id: str, images: int) -> float:
+    """Take a provider slot, waiting for one on this thread while the wait is short.
+
+    A full concurrency limit frees up as soon as any call in flight ends, so a thread-pool worker
+    blocks here until a release wakes it (cheap: the thread only waits on Redis) instead of
+    deferring through the scheduler, which would leave the freed slot idle for seconds. A refusal
+    that is long (the per-minute window) or has lasted SLOT_WAIT_SECONDS is returned, and the
+    caller defers the job.
+    """
+    deadline = time.monotonic() + SLOT_WAIT_SECONDS
+    while True:
+        wait = limiter.try_acquire(
+            lease_id=lease_id, images=images, lease_seconds=settings.PROVIDER_LEASE_SECONDS
+        )
+        left = deadline - time.monotonic()
+        if wait <= 0 or wait > CONCURRENCY_RETRY_SECONDS or left <= 0:
+            return wait
+        with db_slots.released():
+            limiter.wait_for_release(timeout=min(wait, left))
+
+
+def _run_tracked(
+    claim: Claim, *, limiter: ProviderLimiter | None = None, lease_id: str = ""
+) -> None:
+    generation = claim.generation
+    entry = liveness.InFlight(
+        generation_id=generation.pk,
+        attempt=claim.attempt.number,
+        hard_deadline=generation_deadline(generation, now=claim.attempt.started_at),
+        limiter=limiter,
+        lease_id=lease_id,
+    )
+    with liveness.tracking(entry):
+        _run_claimed(claim)
 
 
 def _defer(generation: Generation, seconds: float) -> None:
@@ -165,7 +222,11 @@ def _claim(generation_id: int, *, time_limit: int | None = None) -> Claim | None
             status=S.RUNNING,
             attempts=F("attempts") + 1,
             started_at=now,
-            deadline_at=now + timedelta(seconds=(time_limit or job_timeout_seconds()) + 60),
+            # Only a liveness period ahead: the worker renews it while the call is in flight.
+            deadline_at=min(
+                now + timedelta(seconds=settings.GENERATION_LIVENESS_SECONDS),
+                now + timedelta(seconds=(time_limit or job_timeout_seconds()) + 60),
+            ),
             not_before=None,
             updated_at=now,
         )
@@ -188,11 +249,23 @@ def _run_claimed(claim: Claim) -> None:
     try:
         result = _call_provider(generation, on_image=_store_as_it_arrives(claim, streamed))
     except ProviderError as error:
-        _finish_with_error(claim, error)
+        _with_write_retry(claim, partial(_finish_with_error, claim, error))
         return
     seconds = time.monotonic() - started
-    stored = [streamed.get(image.index) or output_store(image) for image in result.succeeded]
-    _finish_with_result(claim, result, stored, seconds, shown=set(streamed))
+    try:
+        with db_slots.released():  # storage and thumbnails need no database
+            stored = [
+                streamed.get(image.index) or output_store(image) for image in result.succeeded
+            ]
+    except Exception:
+        # Any storage backend error (disk full, S3 down): the images are paid for, so say so.
+        # Files already written stay (content-addressed, maybe shared); no version points anywhere.
+        logger.exception("Storing the outputs of generation %s failed", generation.pk)
+        _with_write_retry(claim, partial(_finish_with_storage_failure, claim, result))
+        return
+    _with_write_retry(
+        claim, partial(_finish_with_result, claim, result, stored, seconds, shown=set(streamed))
+    )
 
 
 def _store_as_it_arrives(
@@ -207,7 +280,8 @@ def _store_as_it_arrives(
         streamed[image.index] = output
         if claim.generation.is_reproduction:
             return
-        with transaction.atomic():
+        # Called during the provider call, when this thread holds no database slot.
+        with db_slots.session(), transaction.atomic():
             generation = _lock_own_run(claim)
             if generation is not None:
                 output_versions_create(generation=generation, outputs=[output])
@@ -228,7 +302,42 @@ def _call_provider(
         )
     provider = get_provider(generation.provider, **overrides)
     body = resolve_payload(generation.payload, StoredReferences())
-    return provider.submit(body, on_image=on_image)
+    # Hand the connection back for the call's seconds or minutes: a worker with dozens of calls in
+    # flight must not hold dozens of idle database connections. The next query opens a fresh one.
+    with db_slots.released():
+        return provider.submit(body, on_image=on_image)
+
+
+def _with_write_retry(claim: Claim, write: Callable[[], None]) -> None:
+    """Run a result write, retried on a fresh connection when the database connection drops.
+
+    The provider has answered (and billed) by now, so the answer is written again, never asked for
+    again. A retry first checks whether the lost connection had committed the write after all.
+    """
+    deadline = time.monotonic() + settings.GENERATION_WRITE_RETRY_SECONDS
+    delay = 0.2
+    while True:
+        try:
+            write()
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() + delay > deadline:
+                raise
+            logger.warning(
+                "Writing the result of generation %s lost the database; retrying",
+                claim.generation.pk,
+                exc_info=True,
+            )
+        connection.close()
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)
+        try:
+            if GenerationAttempt.objects.filter(
+                pk=claim.attempt.pk, finished_at__isnull=False
+            ).exists():
+                return  # the write committed before the connection died
+        except (OperationalError, InterfaceError):
+            connection.close()
 
 
 def price_basis_of(generation: Generation) -> PriceBasis:
@@ -337,6 +446,46 @@ def _finish_with_result(
             outcome=AttemptOutcome(status.value) if status != S.FAILED else AttemptOutcome.FAILED,
         )
         audit_generation(generation, FINISH_VERBS[status])
+
+
+def _finish_with_storage_failure(claim: Claim, result: ProviderResult) -> None:
+    """The provider answered but storage refused the images: fail with the reason, record the bill
+    (the provider charged for them) and leave "retry" to the person."""
+    now = timezone.now()
+    with transaction.atomic():
+        generation = _lock_own_run(claim)
+        if generation is None:
+            _record_discarded_bill(claim, result)
+            return
+        generation.status = S.FAILED
+        generation.finished_at = now
+        generation.billed_images = result.billed_images
+        generation.cost = generation_cost(price_basis_of(generation), images=result.billed_images)
+        generation.provider_request_id = result.request_id[:200]
+        generation.error_kind = STORAGE_FAILED
+        generation.error_code = ""
+        generation.error_message = STORAGE_FAILED_MESSAGE
+        generation.save(
+            update_fields=[
+                "status",
+                "finished_at",
+                "billed_images",
+                "cost",
+                "provider_request_id",
+                "error_kind",
+                "error_code",
+                "error_message",
+                "updated_at",
+            ]
+        )
+        GenerationAttempt.objects.filter(pk=claim.attempt.pk).update(
+            finished_at=now,
+            outcome=AttemptOutcome.FAILED,
+            error_kind=STORAGE_FAILED,
+            error_message=STORAGE_FAILED_MESSAGE,
+            may_have_billed=True,
+        )
+        audit_generation(generation, AuditVerb.GENERATION_FAILED)
 
 
 def _summary(failed: list[dict[str, object]], stored: list[StoredOutput]) -> str:

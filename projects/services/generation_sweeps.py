@@ -26,6 +26,10 @@ LOST_MESSAGE = (
     "The worker running this generation stopped before it finished; "
     "the provider may have billed the attempt."
 )
+STOPPED_MESSAGE = (
+    "The worker running this generation was stopped before the provider answered; "
+    "the provider may have billed the attempt."
+)
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,29 @@ def generation_sweep(*, now: datetime | None = None) -> SweepReport:
     return SweepReport(requeued_lost=requeued, failed_lost=failed, resent_queued=resent)
 
 
+def generation_requeue_interrupted(*, generation_id: int, attempt: int) -> str | None:
+    """A stopping worker gives back a run it could not finish within its drain time: re-queue it
+    (a lost attempt, which the provider may have billed) or fail it when out of attempts."""
+    return _recover(
+        Q(attempts=attempt),
+        generation_id,
+        timezone.now(),
+        kind="worker_stopped",
+        message=STOPPED_MESSAGE,
+    )
+
+
 def _recover_lost(generation_id: int, now: datetime) -> str | None:
+    return _recover(
+        Q(deadline_at__lt=now), generation_id, now, kind="worker_lost", message=LOST_MESSAGE
+    )
+
+
+def _recover(match: Q, generation_id: int, now: datetime, *, kind: str, message: str) -> str | None:
     with transaction.atomic():
         generation = (
             Generation.objects.select_for_update()
-            .filter(pk=generation_id, status=S.RUNNING, deadline_at__lt=now)
+            .filter(match, pk=generation_id, status=S.RUNNING)
             .first()
         )
         if generation is None:
@@ -83,11 +105,11 @@ def _recover_lost(generation_id: int, now: datetime) -> str | None:
         ).update(
             finished_at=now,
             outcome=AttemptOutcome.LOST,
-            error_message=LOST_MESSAGE,
+            error_message=message,
             may_have_billed=True,
         )
-        generation.error_kind = "worker_lost"
-        generation.error_message = LOST_MESSAGE
+        generation.error_kind = kind
+        generation.error_message = message
         if generation.attempts < generation.max_attempts:
             generation.status = S.QUEUED
             generation.not_before = None

@@ -21,6 +21,7 @@ from PIL import Image
 from brandkit.images import make_thumbnail
 from brandkit.storage import store_content_addressed
 from brandkit.thumbnails import thumbnail_name
+from projects.image_slots import image_work
 from projects.models import Asset, AssetVersion, Generation, Reproduction
 from projects.provenance import detect_c2pa
 from projects.services.posters import version_posters_enqueue
@@ -55,9 +56,9 @@ def output_store(image: OutputImage) -> StoredOutput:
         width, height = decoded.size
     thumb = thumbnail_name(sha256=sha256, max_side=THUMBNAIL_SIDE)
     if not default_storage.exists(thumb):
-        default_storage.save(
-            thumb, ContentFile(make_thumbnail(image.data, max_side=THUMBNAIL_SIDE))
-        )
+        with image_work():  # a decode: bounded per process (projects/image_slots.py)
+            thumbnail = make_thumbnail(image.data, max_side=THUMBNAIL_SIDE)
+        default_storage.save(thumb, ContentFile(thumbnail))
     return StoredOutput(
         index=image.index,
         name=name,

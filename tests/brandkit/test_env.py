@@ -94,6 +94,7 @@ def test_database_from_url_reads_in_memory_sqlite() -> None:
 
 def test_database_from_url_reads_postgres_with_options(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+    monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
     database = database_from_url(
         "postgres://brand%40kit:p%2Fss%3Aword@db.example.com:5432/brandkit?sslmode=require"
     )
@@ -104,16 +105,25 @@ def test_database_from_url_reads_postgres_with_options(monkeypatch: pytest.Monke
         "PASSWORD": "p/ss:word",
         "HOST": "db.example.com",
         "PORT": "5432",
-        "OPTIONS": {"sslmode": "require"},
-        "CONN_MAX_AGE": 60,
+        # A process-wide pool by default; Django's own persistence is off with it.
+        "OPTIONS": {"sslmode": "require", "pool": {"min_size": 0, "max_size": 10, "timeout": 30}},
+        "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def test_database_pool_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+    database = database_from_url("postgres://postgres@127.0.0.1/brandkit")
+    assert "pool" not in database["OPTIONS"]
+    assert database["CONN_MAX_AGE"] == 60
 
 
 def test_database_from_url_accepts_postgresql_scheme_without_port() -> None:
     database = database_from_url("postgresql://postgres@127.0.0.1/brandkit")
     assert (database["USER"], database["PASSWORD"], database["PORT"]) == ("postgres", "", "")
-    assert database["OPTIONS"] == {}
+    assert "sslmode" not in database["OPTIONS"]
 
 
 def test_database_from_url_refuses_an_unknown_scheme() -> None:

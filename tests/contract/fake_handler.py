@@ -47,6 +47,9 @@ class RecordedRequest:
 
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # A worker opens dozens of connections at once; the default backlog of 5 would drop SYNs and
+    # add a 1 s retransmit to some of them.
+    request_queue_size = 256
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients that time out or are reset on purpose are expected here; stay quiet."""

@@ -252,53 +252,62 @@ def test_keys_are_namespaced_and_expire(
 
 @pytest.mark.redis
 def test_atomic_under_contention(connection: redis.Redis, provider: str, redis_url: str) -> None:
-    """8 threads, each with its own connection, never hold more than 3 slots at once."""
+    """8 threads, each with its own connection, ask for 3 slots at the same instant, 20 times:
+    exactly 3 win every round. A barrier lines the requests up, so a check-then-add limiter
+    would over-grant in nearly every round rather than now and then."""
     limits = ProviderLimits(max_concurrent=3, images_per_minute=0)
-    lock = threading.Lock()
-    holders = 0
-    max_holders = 0
-    acquired = 0
+    rounds, contenders = 20, 8
+    start = threading.Barrier(contenders)
+    granted: list[list[str]] = [[] for _ in range(rounds)]
     errors: list[BaseException] = []
-    deadline = time.monotonic() + 0.8
 
-    def hammer(worker: int) -> None:
-        nonlocal holders, max_holders, acquired
+    def contend(worker: int) -> None:
         client = redis.Redis.from_url(redis_url)
         limiter = ProviderLimiter(client, provider=provider, limits=limits)
         try:
-            attempt = 0
-            while time.monotonic() < deadline:
-                attempt += 1
-                lease_id = f"worker-{worker}-{attempt}"
-                if limiter.try_acquire(lease_id=lease_id, images=1, lease_seconds=30) > 0:
-                    time.sleep(0.0005)
-                    continue
-                # Count the holder only between acquire and release, so the tally can only
-                # undercount what Redis granted, never overcount it.
-                with lock:
-                    holders += 1
-                    max_holders = max(max_holders, holders)
-                    acquired += 1
-                time.sleep(0.002)
-                with lock:
-                    holders -= 1
-                limiter.release(lease_id=lease_id)
+            for number in range(rounds):
+                start.wait(timeout=10)
+                lease_id = f"round-{number}-worker-{worker}"
+                if limiter.try_acquire(lease_id=lease_id, images=1, lease_seconds=30) == 0:
+                    granted[number].append(lease_id)
+                start.wait(timeout=10)  # everyone has asked; the winners give their slot back
+                if lease_id in granted[number]:
+                    limiter.release(lease_id=lease_id)
         except Exception as exc:  # noqa: BLE001 (re-raised in the main thread below)
             errors.append(exc)
+            start.abort()
         finally:
             client.close()
 
-    threads = [threading.Thread(target=hammer, args=(worker,)) for worker in range(8)]
+    threads = [threading.Thread(target=contend, args=(worker,)) for worker in range(contenders)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=10)
+        thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads)
     assert errors == []
-    assert acquired > 20
-    assert max_holders == 3
+    assert [len(winners) for winners in granted] == [3] * rounds
     limiter = ProviderLimiter(connection, provider=provider, limits=limits)
     assert limiter.in_flight() == 0
+
+
+@pytest.mark.redis
+def test_acquire_is_one_atomic_script_call(make_limiter: LimiterFactory) -> None:
+    """Check and take happen in one Lua script, which Redis runs atomically: no interleaving
+    between workers can split them, whatever the timing."""
+    limiter = make_limiter(max_concurrent=1)
+    calls: list[dict[str, Any]] = []
+    real_acquire = limiter._acquire
+
+    def counting(**kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return real_acquire(**kwargs)
+
+    limiter._acquire = counting  # type: ignore[method-assign]
+    limiter.connection = None  # type: ignore[assignment]  # any other Redis call would fail
+    assert limiter.try_acquire(lease_id="one", images=1, lease_seconds=30) == 0
+    assert limiter.try_acquire(lease_id="two", images=1, lease_seconds=30) > 0
+    assert len(calls) == 2
 
 
 @pytest.mark.redis
@@ -337,3 +346,39 @@ def test_limits_for_rejects_negative_limits(settings: Any) -> None:
     settings.PROVIDER_LIMITS = {"ark": {"max_concurrent": -1, "images_per_minute": 500}}
     with pytest.raises(ImproperlyConfigured, match="PROVIDER_LIMITS\\['ark'\\]"):
         limits_for("ark")
+
+
+def test_a_renewed_lease_outlives_its_lease_time_and_an_abandoned_one_does_not(
+    make_limiter: LimiterFactory, clock: FakeClock
+) -> None:
+    limiter = make_limiter(max_concurrent=2)
+    assert limiter.try_acquire(lease_id="held", images=1, lease_seconds=60) == 0
+    assert limiter.try_acquire(lease_id="abandoned", images=1, lease_seconds=60) == 0
+    for _ in range(4):  # the holder renews every 20 s; the other holder died
+        clock.advance(20)
+        assert limiter.renew(lease_ids=["held"], lease_seconds=60) == 1
+    assert limiter.in_flight() == 1  # the abandoned slot freed itself after 60 s
+    assert limiter.try_acquire(lease_id="next", images=1, lease_seconds=60) == 0
+    # An expired lease is not brought back by a late renewal.
+    assert limiter.renew(lease_ids=["abandoned"], lease_seconds=60) == 0
+    assert limiter.in_flight() == 2
+
+
+@pytest.mark.redis
+def test_a_release_wakes_a_waiter_at_once(make_limiter: LimiterFactory) -> None:
+    holder = make_limiter(max_concurrent=1)
+    assert holder.try_acquire(lease_id="held", images=1, lease_seconds=60) == 0
+    woke_after: list[float] = []
+
+    def waiter() -> None:
+        started = time.monotonic()
+        holder.wait_for_release(timeout=5.0)
+        woke_after.append(time.monotonic() - started)
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    time.sleep(0.2)
+    holder.release(lease_id="held")
+    thread.join(timeout=5)
+    assert woke_after and woke_after[0] < 2.0  # woken by the release, not the 5 s timeout
+    assert holder.try_acquire(lease_id="next", images=1, lease_seconds=60) == 0

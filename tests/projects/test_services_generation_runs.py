@@ -67,17 +67,25 @@ def test_the_same_job_delivered_twice_calls_the_provider_once(
 
 @pytest.mark.postgres
 def test_concurrent_deliveries_on_two_connections_call_the_provider_once(
-    studio: Any, rq_settings: Any, provider_settings: Any, fake_provider: Any
+    studio: Any, rq_settings: Any, provider_settings: Any, fake_provider: Any, monkeypatch: Any
 ) -> None:
     fake_provider.latency = 0.3  # the winner is still in its call when the loser tries
     generation = ask_ark(studio)
     get_queue().empty()  # delivered by hand below, twice at once
-    start = threading.Barrier(2)
+    # Both deliveries have read the row as queued and hold a provider slot before either claims:
+    # only the claim's compare-and-set can tell them apart, every run.
+    at_claim = threading.Barrier(2)
+    real_claim = generation_runs._claim
+
+    def claim_together(generation_id: int, **kwargs: Any) -> Any:
+        at_claim.wait(timeout=10)
+        return real_claim(generation_id, **kwargs)
+
+    monkeypatch.setattr(generation_runs, "_claim", claim_together)
     errors: list[BaseException] = []
 
     def deliver() -> None:
         try:
-            start.wait(timeout=10)
             generation_run_job(generation.pk)
         except BaseException as exc:  # noqa: BLE001 (reported by the main thread)
             errors.append(exc)
@@ -218,7 +226,8 @@ def test_partial_group_keeps_the_good_images_and_reports_the_failed_one(
 def test_a_request_over_the_images_per_minute_limit_is_deferred_not_sent(
     studio: Any, rq_settings: Any, provider_settings: Any, fake_provider: Any
 ) -> None:
-    rq_settings.PROVIDER_LIMITS = {"ark": {"max_concurrent": 1, "images_per_minute": 2}}
+    # No concurrency cap: the worker runs all three at once, and the window alone refuses one.
+    rq_settings.PROVIDER_LIMITS = {"ark": {"max_concurrent": 0, "images_per_minute": 2}}
     generations = ask(studio, provider="ark", variants=3)
     before = timezone.now()
     work_queue()

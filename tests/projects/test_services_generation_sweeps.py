@@ -10,12 +10,10 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from projects.choices import AttemptOutcome, GenerationStatus
@@ -24,7 +22,6 @@ from projects.queue import get_queue
 from projects.ratelimit import ProviderLimiter
 from projects.services.generation_runs import _claim
 from projects.services.generation_sweeps import LOST_MESSAGE, generation_sweep
-from tests.contract.conftest import ARK_KEY
 from tests.projects.conftest import work_queue
 from tests.projects.generation_support import (
     ask_ark,
@@ -33,6 +30,7 @@ from tests.projects.generation_support import (
     queued_job_ids,
     wait_until,
 )
+from tests.projects.worker_support import worker_environment
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -122,30 +120,6 @@ def test_sweep_fails_a_lost_run_that_has_no_attempts_left(
     assert queued_job_ids() == []
 
 
-def _worker_environment(fake_provider: Any, redis_url: str, tmp_path: Path) -> dict[str, str]:
-    """What `manage.py rqworker` needs to work on this test's database, Redis and fake."""
-    database = connection.settings_dict
-    credentials = quote(database["USER"], safe="")
-    if database["PASSWORD"]:
-        credentials += ":" + quote(database["PASSWORD"], safe="")
-    host = database["HOST"] or "localhost"
-    port = f":{database['PORT']}" if database["PORT"] else ""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "brandkit.settings",
-        # pytest-django's test database (test_<name>), where this test's rows are committed.
-        "DATABASE_URL": f"postgres://{credentials}@{host}{port}/{database['NAME']}",
-        "REDIS_URL": redis_url,
-        "RQ_DEFAULT_TIMEOUT": str(settings.RQ_QUEUES["default"]["DEFAULT_TIMEOUT"]),
-        "ARK_BASE_URL": fake_provider.ark_base_url,
-        "ARK_API_KEY": ARK_KEY,
-        "PROVIDER_DOWNLOAD_ALLOWED_HOSTS": "127.0.0.1",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "BRANDKIT_VAR_DIR": str(tmp_path / "var"),
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 @pytest.mark.postgres  # the worker process needs a database it can reach: not in-memory SQLite
 def test_worker_killed_in_the_provider_call_is_swept_and_retried_once(
     studio: Any,
@@ -163,7 +137,7 @@ def test_worker_killed_in_the_provider_call_is_swept_and_retried_once(
             # System checks add nothing here and would tie this test to every URLconf.
             [sys.executable, "manage.py", "rqworker", "default", "--burst", "--skip-checks"],
             cwd=settings.BASE_DIR,
-            env=_worker_environment(fake_provider, redis_url, tmp_path),
+            env=worker_environment(fake_provider, redis_url, tmp_path),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, killed whole below

@@ -4,6 +4,10 @@ Migrates, loads the demo brand, starts a private Redis (the redis-server binary 
 wheel ships) on a Unix socket unless REDIS_URL names a real one, starts RQ worker processes on it,
 and serves the app. RQ is therefore the only queue path in every mode; production runs the same
 workers with `manage.py rqworker` against its own Redis.
+
+Each worker process runs WORKER_THREADS jobs at once (projects/worker.py), so the default single
+worker already holds the provider's whole concurrency limit. The workers are supervised
+(brandkit/supervisor.py): one that exits is started again.
 """
 
 from __future__ import annotations
@@ -21,7 +25,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from brandkit.supervisor import Supervisor
+
 REDIS_START_SECONDS = 10.0
+# Workers get their drain time (WORKER_DRAIN_SECONDS) plus this to stop before they are killed.
+WORKER_STOP_MARGIN_SECONDS = 5.0
 
 
 def ensure_port_free(addrport: str) -> None:
@@ -90,25 +98,30 @@ class Command(BaseCommand):
         if settings.DEBUG and not options["no_demo"]:
             call_command("load_demo", stdout=self.stdout)
         children: list[subprocess.Popen[bytes]] = []
-        env = dict(os.environ)
+        supervisor: Supervisor | None = None
+        # glibc would give each worker thread its own malloc arena; two keep the RSS honest.
+        env = {"MALLOC_ARENA_MAX": "2", **os.environ}
+
+        def start_worker() -> subprocess.Popen[bytes]:
+            return subprocess.Popen(
+                [sys.executable, "manage.py", "rqworker", "default", "--with-scheduler"],
+                cwd=settings.BASE_DIR,
+                env=env,
+            )
+
         try:
             if settings.IS_EMBEDDED_REDIS:
                 children.append(start_embedded_redis(Path(settings.EMBEDDED_REDIS_SOCKET)))
                 self.stdout.write(f"Embedded Redis on {settings.EMBEDDED_REDIS_SOCKET}")
-            for _ in range(options["workers"]):
-                children.append(
-                    subprocess.Popen(
-                        [sys.executable, "manage.py", "rqworker", "default", "--with-scheduler"],
-                        cwd=settings.BASE_DIR,
-                        env=env,
-                    )
-                )
+            supervisor = Supervisor([start_worker] * options["workers"])
             self.stdout.write(
                 self.style.SUCCESS(f"Brandkit is at http://{options['addrport']}/ (Ctrl-C stops)")
             )
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
+            if supervisor is not None:
+                supervisor.stop(timeout=settings.WORKER_DRAIN_SECONDS + WORKER_STOP_MARGIN_SECONDS)
             for child in reversed(children):
                 child.terminate()
             for child in children:
