@@ -15,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from api.exceptions import IdempotencyKeyReused
+from api.exceptions import CsvBatchRejected, IdempotencyKeyReused
 from brandkit import exceptions as brandkit_errors
 from brandkit.images import ImageRejected
 from projects import exceptions as project_errors
@@ -62,6 +62,9 @@ def _first_error(detail: Any, prefix: str = "") -> tuple[str | None, str]:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, CsvBatchRejected):
+        body = error_body("csv_invalid", exc.message, "file", errors=exc.problems)
+        return Response(body, status=422)
     for cls, http_status, code in DOMAIN_ERRORS:
         if isinstance(exc, cls):
             message = getattr(exc, "message", str(exc))

@@ -439,3 +439,66 @@ class ProviderSerializer(serializers.Serializer):
 
 def as_data(serializer_class: type[serializers.Serializer], obj: Any, **context: Any) -> Any:
     return serializer_class(obj, context=context).data
+
+
+class ModelPriceSerializer(serializers.Serializer):
+    size = serializers.CharField()
+    per_image = serializers.CharField(help_text="USD per output image at this size preset.")
+
+
+class ModelSerializer(serializers.Serializer):
+    """One model of the model table (projects.providers.catalog) with its prices as billed."""
+
+    id = serializers.CharField(source="model.id")
+    label = serializers.CharField(source="model.label")
+    aliases = serializers.ListField(child=serializers.CharField(), source="model.aliases")
+    api_shape = serializers.CharField(source="model.api_shape")
+    size_presets = serializers.ListField(child=serializers.CharField(), source="model.size_presets")
+    default_size = serializers.CharField(source="model.default_size")
+    min_pixels = serializers.IntegerField(source="model.min_pixels")
+    max_pixels = serializers.IntegerField(source="model.max_pixels")
+    min_aspect = serializers.FloatField(source="model.min_aspect")
+    max_aspect = serializers.FloatField(source="model.max_aspect")
+    max_references = serializers.IntegerField(source="model.max_references")
+    max_outputs = serializers.IntegerField(source="model.max_outputs")
+    max_references_plus_outputs = serializers.IntegerField(
+        source="model.max_references_plus_outputs", allow_null=True
+    )
+    makes_groups = serializers.BooleanField(source="model.makes_groups")
+    output_formats = serializers.ListField(
+        child=serializers.CharField(), source="model.output_formats"
+    )
+    backgrounds = serializers.ListField(child=serializers.CharField(), source="model.backgrounds")
+    max_prompt_characters = serializers.IntegerField(source="model.max_prompt_characters")
+    reference_formats = serializers.ListField(
+        child=serializers.CharField(), source="model.reference_formats"
+    )
+    prices = serializers.SerializerMethodField()
+    per_reference = serializers.CharField(help_text="USD per billed reference image.")
+    reference_note = serializers.CharField(help_text="Which references are billed.")
+    source = serializers.CharField(source="model.source")
+
+    @extend_schema_field(ModelPriceSerializer(many=True))
+    def get_prices(self, row: Any) -> list[dict[str, str]]:
+        return [{"size": size, "per_image": price} for size, price in row.prices]
+
+
+class CsvBatchUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="The CSV: the template's slot keys as columns, "
+        "optionally variants, size and references; one row per poster."
+    )
+    poster_template = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="A published poster template of the brand."
+    )
+    label = serializers.CharField(required=False, allow_blank=True, default="", max_length=160)
+
+
+class CsvProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The CSV line (1 is the header).")
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class CsvBatchErrorSerializer(ErrorSerializer):
+    errors = CsvProblemSerializer(many=True)

@@ -9,7 +9,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from api.views import assets, audit, campaigns, generations, library
+from api.views import assets, audit, campaigns, generations, library, models_table
 from api.views.base import not_found
 
 app_name = "api"
@@ -19,6 +19,7 @@ router.register("brands", library.BrandViewSet, basename="brand")
 router.register("reference-packs", library.ReferencePackViewSet, basename="reference-pack")
 router.register("poster-templates", library.PosterTemplateViewSet, basename="poster-template")
 router.register("providers", library.ProviderViewSet, basename="provider")
+router.register("models", models_table.ModelViewSet, basename="model")
 router.register("campaigns", campaigns.CampaignViewSet, basename="campaign")
 router.register("generations", generations.GenerationViewSet, basename="generation")
 router.register("batches", generations.BatchViewSet, basename="batch")

@@ -119,3 +119,4 @@ class AuditVerb(models.TextChoices):
     PACK_ARCHIVED = "pack_archived", "Reference pack archived"
     TEMPLATE_PUBLISHED = "template_published", "Poster template published"
     TEMPLATE_ARCHIVED = "template_archived", "Poster template archived"
+    EXPORTED = "exported", "Export produced"

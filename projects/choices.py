@@ -110,6 +110,7 @@ class WebhookEvent(models.TextChoices):
     ASSET_SUBMITTED = "asset.submitted", "Asset submitted for review"
     REVIEW_DECIDED = "review.decided", "Review decided"
     ASSET_APPROVED = "asset.approved", "Asset approved"
+    EXPORT_READY = "export.ready", "Export ready"
 
 
 # A "send test event" delivery; not something an endpoint subscribes to.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseBase
+from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -12,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import selectors
+from api.errors import error_body
 from api.serializers import (
     AssetSerializer,
     DecideSerializer,
@@ -19,8 +21,10 @@ from api.serializers import (
     SubmitSerializer,
 )
 from api.views.base import choice_param, get_scoped, int_param
+from api.views.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, export_response
 from projects.choices import Decision, ReviewStatus
-from projects.models import Asset, AssetVersion
+from projects.models import Asset, AssetVersion, VersionPoster
+from projects.selectors import approved_versions_for_export
 from projects.services.approvals import approval_decide, approval_submit
 
 
@@ -114,3 +118,48 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             filename=f"asset-{version.asset_id}-v{version.number}.{extension}",
             content_type=version.content_type,
         )
+
+    @extend_schema(
+        responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY)},
+        parameters=[OpenApiParameter("number", int, location=OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"versions/(?P<number>[0-9]+)/poster",
+        url_name="version-poster",
+    )
+    def poster(self, request: Request, pk: int, number: str) -> HttpResponseBase:
+        """The version's poster (its image fitted to the template with text and logo drawn in).
+        404 `no_poster` when the version has none: not made from a template, not drawn yet, or
+        drawing failed (the message says which)."""
+        version = self._version(self.get_object(), int(number))
+        poster = VersionPoster.objects.filter(version=version).first()
+        if poster is None or not poster.image:
+            reason = (
+                poster.error
+                if poster is not None and poster.error
+                else "This version has no poster (yet)."
+            )
+            return Response(error_body("no_poster", reason), status=404)
+        name = poster.image.name
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else "png"
+        return FileResponse(
+            poster.image.open("rb"),
+            as_attachment=True,
+            filename=f"asset-{version.asset_id}-v{version.number}-poster.{extension}",
+            content_type="image/jpeg" if extension in ("jpg", "jpeg") else f"image/{extension}",
+        )
+
+    @extend_schema(parameters=EXPORT_PARAMETERS, responses=EXPORT_RESPONSES)
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, pk: int) -> HttpResponseBase:
+        """The approved version in every export preset of its template, as the web's ZIP."""
+        asset = self.get_object()
+        versions = list(approved_versions_for_export(asset=asset))
+        if not versions:
+            return Response(
+                error_body("not_approved", "Only an approved version can be exported."), status=404
+            )
+        name = slugify(asset.title)[:60] or "asset"
+        return export_response(request, asset, versions, f"{name}-v{versions[0].number}")

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import HttpResponseBase
+from django.utils.text import slugify
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import selectors
-from api.serializers import CampaignSerializer, CampaignWriteSerializer
+from api.errors import error_body
+from api.serializers import (
+    CampaignSerializer,
+    CampaignWriteSerializer,
+    CsvBatchErrorSerializer,
+    CsvBatchUploadSerializer,
+    GenerationListResultSerializer,
+)
 from api.views.base import choice_param, get_scoped
+from api.views.csv_batches import csv_batch_create
+from api.views.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, export_response
+from api.views.generations import IDEMPOTENCY_HEADER
 from projects.choices import CampaignStatus
+from projects.selectors import approved_versions_for_export
 from projects.services.campaigns import campaign_archive, campaign_create, campaign_update
 
 
@@ -75,3 +89,39 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def archive(self, request: Request, pk: int) -> Response:
         campaign = campaign_archive(campaign=self.get_object(), user=request.user)
         return Response(CampaignSerializer(campaign).data)
+
+    @extend_schema(
+        request={"multipart/form-data": CsvBatchUploadSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: GenerationListResultSerializer,
+            422: OpenApiResponse(
+                CsvBatchErrorSerializer, description="Problems by row and column; none queued."
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="csv-batches",
+        url_name="csv-batches",
+        parser_classes=[MultiPartParser],
+    )
+    def csv_batches(self, request: Request, pk: int) -> Response:
+        """Queue one poster per CSV row (the web page's CSV batch): every row is checked first."""
+        return csv_batch_create(request, self.get_object())
+
+    @extend_schema(parameters=EXPORT_PARAMETERS, responses=EXPORT_RESPONSES)
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, pk: int) -> HttpResponseBase:
+        """Every approved asset of the campaign in every export preset, as the web's ZIP."""
+        campaign = self.get_object()
+        versions = list(approved_versions_for_export(campaign=campaign))
+        if not versions:
+            return Response(
+                error_body("not_approved", "This campaign has no approved assets to export yet."),
+                status=404,
+            )
+        return export_response(
+            request, campaign, versions, slugify(campaign.name)[:60] or "campaign"
+        )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import HttpResponse
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -43,6 +46,7 @@ from projects.choices import GenerationMode
 from projects.pricing import price_basis
 from projects.providers import PROVIDER_NAMES
 from projects.providers.catalog import UnknownModel, resolve_model
+from projects.services.csv_batches import csv_template
 
 BRAND_FILTERS = [
     OpenApiParameter("brand", str, description="Brand slug"),
@@ -175,6 +179,17 @@ class PosterTemplateViewSet(_VersionedViewSet):
         template = self.get_object()
         _require_admin(request, template.brand)
         return self._fresh(poster_template_publish(template=template, user=request.user))
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
+    @action(detail=True, methods=["get"], url_path="csv-template", url_name="csv-template")
+    def csv_template(self, request: Request, pk: int) -> HttpResponse:
+        """The CSV to fill in for a CSV batch: the slot keys and optional columns as header,
+        and one example row (the web page's download)."""
+        template = self.get_object()
+        response = HttpResponse(csv_template(template=template), content_type="text/csv")
+        name = slugify(f"{template.name}-v{template.version}") or "template"
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
 
 
 def _default_price(provider: str, model_id: str) -> str:

@@ -43,6 +43,16 @@ class CsvRow:
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
     prepared: PreparedRequest | None = None
+    # The CSV column each error is about (None: the row as a whole), in step with `errors`.
+    error_columns: list[str | None] = field(default_factory=list)
+
+    def fail(self, message: str, column: str | None = None) -> None:
+        self.errors.append(message)
+        self.error_columns.append(column)
+
+    def problems(self) -> list[tuple[str | None, str]]:
+        columns = self.error_columns + [None] * (len(self.errors) - len(self.error_columns))
+        return list(zip(columns, self.errors, strict=True))
 
 
 @dataclass
@@ -176,10 +186,11 @@ def _check_row(
     row = CsvRow(line, values)
     variants_text = values.get("variants") or "1"
     if not variants_text.isdigit():
-        row.errors.append(f"variants must be a whole number, not “{variants_text}”.")
+        row.fail(f"variants must be a whole number, not “{variants_text}”.", "variants")
         return row
     reference_ids, reference_errors = _reference_ids(campaign, values.get("references", ""))
-    row.errors += reference_errors
+    for message in reference_errors:
+        row.fail(message, "references")
     if row.errors:
         return row
     generation_input = GenerationInput(
@@ -193,8 +204,19 @@ def _check_row(
     try:
         row.prepared = generation_prepare(generation_input=generation_input, user=user)
     except GenerationRefused as exc:
-        row.errors.append(exc.message)
+        row.fail(exc.message, _column_of(exc.field))
     return row
+
+
+def _column_of(form_field: str | None) -> str | None:
+    """The CSV column a refusal's form field stands for (slot_<key> is the slot's column)."""
+    if not form_field:
+        return None
+    if form_field.startswith("slot_"):
+        return form_field.removeprefix("slot_")
+    return {"variants": "variants", "size": "size", "reference_images": "references"}.get(
+        form_field
+    )
 
 
 def csv_batch_queue(

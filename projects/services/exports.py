@@ -14,14 +14,17 @@ import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.text import slugify
 
+from brandkit.choices import AuditVerb
 from brandkit.csv_cells import csv_line
+from brandkit.services.audit import audit_record
 from brandkit.services.poster_layouts import TemplateLayout, export_presets, template_layout
 from projects.choices import Decision
 from projects.content_credentials import Credentials, encode_with_metadata, sign
-from projects.models import AssetVersion, Review
+from projects.models import Asset, AssetVersion, Campaign, Review
 from projects.services.posters import (
     PosterUnavailable,
     decode_output,
@@ -29,6 +32,9 @@ from projects.services.posters import (
     poster_render,
     read_output,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 EXPORT_FORMATS = {"png": "png", "jpeg": "jpg"}
 MANIFEST_FIELDS = (
@@ -241,3 +247,35 @@ def export_zip_stream(*, versions: Iterable[AssetVersion], fmt: str) -> Iterator
             lines.append(csv_line(values[field] for field in MANIFEST_FIELDS))
         archive.writestr("manifest.csv", "".join(lines), compress_type=zipfile.ZIP_DEFLATED)
     yield sink.take()
+
+
+def export_stream(
+    *,
+    subject: Asset | Campaign,
+    versions: list[AssetVersion],
+    fmt: str,
+    user: AbstractBaseUser,
+) -> Iterator[bytes]:
+    """The export ZIP of `versions` (of one asset or campaign), chunk by chunk; once the last
+    chunk is out, an `exported` audit event is written, which sends the `export.ready` webhook.
+    An export the client abandons half-way records nothing: no ZIP was produced."""
+    yield from export_zip_stream(versions=versions, fmt=fmt)
+    if isinstance(subject, Asset):
+        campaign = subject.campaign
+        asset_id: int | None = subject.pk
+    else:
+        campaign, asset_id = subject, None
+    audit_record(
+        brand_id=campaign.brand_id,
+        verb=AuditVerb.EXPORTED,
+        subject=subject,
+        actor=user,
+        campaign_id=campaign.pk,
+        asset_id=asset_id,
+        version_id=versions[0].pk if asset_id is not None and versions else None,
+        data={
+            "format": fmt,
+            "versions": [version.pk for version in versions],
+            "assets": sorted({version.asset_id for version in versions}),
+        },
+    )

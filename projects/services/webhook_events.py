@@ -46,11 +46,16 @@ EVENTS_BY_VERB: dict[str, tuple[str, ...]] = {
     AuditVerb.CHANGES_REQUESTED: (E.REVIEW_DECIDED,),
     AuditVerb.REJECTED: (E.REVIEW_DECIDED,),
     AuditVerb.APPROVED: (E.REVIEW_DECIDED, E.ASSET_APPROVED),
+    AuditVerb.EXPORTED: (E.EXPORT_READY,),
 }
 # A scheduled attempt normally runs on time; the sweep only re-sends what is this late.
 SWEEP_GRACE = timedelta(minutes=1)
 SWEEP_BATCH = 500
-API_PATHS = {"generation": "/api/v1/generations/{}/", "asset": "/api/v1/assets/{}/"}
+API_PATHS = {
+    "generation": "/api/v1/generations/{}/",
+    "asset": "/api/v1/assets/{}/",
+    "campaign": "/api/v1/campaigns/{}/",
+}
 
 
 def backoff_seconds(attempt: int) -> int:

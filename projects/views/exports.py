@@ -7,13 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from projects.models import Campaign
+from projects.models import Asset, AssetVersion, Campaign
 from projects.selectors import (
     approved_versions_for_export,
     asset_get_for_user,
     campaign_get_for_user,
 )
-from projects.services.exports import EXPORT_FORMATS, export_zip_stream
+from projects.services.exports import EXPORT_FORMATS, export_stream
 
 
 def _format(request: HttpRequest) -> str:
@@ -23,9 +23,15 @@ def _format(request: HttpRequest) -> str:
     return fmt
 
 
-def _zip_response(versions: object, fmt: str, filename: str) -> HttpResponse:
+def _zip_response(
+    request: HttpRequest,
+    subject: Asset | Campaign,
+    versions: list[AssetVersion],
+    fmt: str,
+    filename: str,
+) -> HttpResponse:
     response = StreamingHttpResponse(
-        export_zip_stream(versions=versions, fmt=fmt),  # type: ignore[arg-type]
+        export_stream(subject=subject, versions=versions, fmt=fmt, user=request.user),
         content_type="application/zip",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -43,7 +49,7 @@ def asset_export(request: HttpRequest, pk: int) -> HttpResponse:
     if not versions:
         raise Http404("Only an approved version can be exported.")
     name = slugify(asset.title)[:60] or "asset"
-    return _zip_response(versions, fmt, f"{name}-v{versions[0].number}-{fmt}.zip")
+    return _zip_response(request, asset, versions, fmt, f"{name}-v{versions[0].number}-{fmt}.zip")
 
 
 @login_required
@@ -58,4 +64,6 @@ def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(approved_versions_for_export(campaign=campaign))
     if not versions:
         raise Http404("This campaign has no approved assets to export yet.")
-    return _zip_response(versions, fmt, f"{slugify(campaign.name)[:60] or 'campaign'}-{fmt}.zip")
+    return _zip_response(
+        request, campaign, versions, fmt, f"{slugify(campaign.name)[:60] or 'campaign'}-{fmt}.zip"
+    )
