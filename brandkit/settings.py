@@ -355,9 +355,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.BrandkitAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # `?format=png|jpeg` picks an export's image format, as on the web; the API answers JSON
-    # only, so DRF's renderer override by `?format=` has nothing to choose between.
-    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Brandkit API",

@@ -21,7 +21,12 @@ from api.serializers import (
     SubmitSerializer,
 )
 from api.views.base import choice_param, get_scoped, int_param
-from api.views.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, export_response
+from api.views.exports import (
+    EXPORT_PARAMETERS,
+    EXPORT_RESPONSES,
+    ExportNegotiation,
+    export_response,
+)
 from projects.choices import Decision, ReviewStatus
 from projects.models import Asset, AssetVersion, VersionPoster
 from projects.selectors import approved_versions_for_export
@@ -152,7 +157,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
 
     @extend_schema(parameters=EXPORT_PARAMETERS, responses=EXPORT_RESPONSES)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=ExportNegotiation)
     def export(self, request: Request, pk: int) -> HttpResponseBase:
         """The approved version in every export preset of its template, as the web's ZIP."""
         asset = self.get_object()

@@ -25,7 +25,12 @@ from api.serializers import (
 )
 from api.views.base import choice_param, get_scoped
 from api.views.csv_batches import csv_batch_create
-from api.views.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, export_response
+from api.views.exports import (
+    EXPORT_PARAMETERS,
+    EXPORT_RESPONSES,
+    ExportNegotiation,
+    export_response,
+)
 from api.views.generations import IDEMPOTENCY_HEADER
 from projects.choices import CampaignStatus
 from projects.selectors import approved_versions_for_export
@@ -112,7 +117,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return csv_batch_create(request, self.get_object())
 
     @extend_schema(parameters=EXPORT_PARAMETERS, responses=EXPORT_RESPONSES)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=ExportNegotiation)
     def export(self, request: Request, pk: int) -> HttpResponseBase:
         """Every approved asset of the campaign in every export preset, as the web's ZIP."""
         campaign = self.get_object()

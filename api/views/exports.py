@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
 from api.views.base import choice_param
@@ -23,6 +25,16 @@ EXPORT_RESPONSES = {
         "manifest.csv. 404 `not_approved` when nothing is approved.",
     )
 }
+
+
+class ExportNegotiation(DefaultContentNegotiation):
+    """`?format=png|jpeg` picks the export's image format, as on the web; DRF would read it as a
+    renderer name and answer 404. The export endpoints' errors are JSON, their only renderer."""
+
+    def select_renderer(
+        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        return renderers[0], renderers[0].media_type
 
 
 def export_response(

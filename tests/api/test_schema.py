@@ -45,6 +45,7 @@ def test_schema_validates_and_is_served(db: None) -> None:
     assert {"422", "429", "404"} <= set(post["responses"])
     client = Client()
     assert client.get("/api/v1/schema/").status_code == 200
+    assert client.get("/api/v1/schema/?format=json").json()["openapi"].startswith("3.")
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     # Swagger UI comes from our static files (drf-spectacular-sidecar), never a CDN.
