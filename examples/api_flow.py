@@ -1,14 +1,16 @@
 """End to end through the Brandkit API with two personal tokens, nothing else.
 
     python examples/api_flow.py --base-url http://127.0.0.1:8000 --brand northwind \
-        --token "$MARKETER_TOKEN" --reviewer-token "$REVIEWER_TOKEN" --out out/
+        --token "$MARKETER_TOKEN" --reviewer-token "$REVIEWER_TOKEN" --out out/ [--csv rows.csv]
 
 1. opens a campaign on the brand (marketer token, read-and-write scope);
-2. queues a batch of variants with an Idempotency-Key (sent twice, to show it queues once);
-3. polls the batch until every generation finished;
-4. submits the first asset's version 1 for review;
-5. approves it with the reviewer's token (someone who did not make it);
-6. downloads the approved original into --out.
+2. picks a published poster template (--template, or the brand's first) and fetches its CSV
+   template; uses --csv, or fills in --rows rows of sample values;
+3. uploads the CSV as a batch with an Idempotency-Key (sent twice, to show it queues once);
+4. polls the batch until every generation finished;
+5. submits the first asset's version 1 for review;
+6. approves it with the reviewer's token (someone who did not make it);
+7. downloads the approved original and the export ZIP (every preset, with manifests) into --out.
 
 It uses httpx, which Brandkit already depends on. Exit status 0 means every step worked.
 """
@@ -16,9 +18,13 @@ It uses httpx, which Brandkit already depends on. Exit status 0 means every step
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 import time
 import uuid
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +48,35 @@ def _check(response: httpx.Response, expected: int = 200) -> Any:
     )
 
 
+@dataclass(frozen=True)
+class FlowResult:
+    image: Path  # the approved original
+    export: Path  # the export ZIP of the approved version
+
+
+def sample_csv(template_csv: str, *, rows: int, size: str) -> bytes:
+    """A CSV for the template's header: `rows` rows of sample slot text, one variant each."""
+    header = next(csv.reader(io.StringIO(template_csv)))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    fixed = {"variants": "1", "size": size, "references": ""}
+    for number in range(1, rows + 1):
+        writer.writerow([fixed.get(column, f"{column} {number}") for column in header])
+    return buffer.getvalue().encode()
+
+
+def _template_id(client: httpx.Client, api: str, brand: str, template: int | None) -> int:
+    if template is not None:
+        return template
+    found = _check(
+        client.get(f"{api}/poster-templates/", params={"brand": brand, "status": "published"})
+    )["results"]
+    if not found:
+        raise FlowError(f"{brand} has no published poster template; publish one first")
+    return int(found[0]["id"])
+
+
 def run(
     *,
     base_url: str,
@@ -49,12 +84,14 @@ def run(
     token: str,
     reviewer_token: str,
     out: Path,
-    variants: int = 2,
+    csv_data: bytes | None = None,
+    template: int | None = None,
+    rows: int = 2,
     size: str = "1280x720",
     timeout: float = 300.0,
     log: Any = print,
-) -> Path:
-    """Run the whole flow; returns the path of the downloaded approved image."""
+) -> FlowResult:
+    """Run the whole flow; returns where the approved image and the export ZIP were saved."""
     api = f"{base_url.rstrip('/')}/api/v1"
     marketer = httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30)
     reviewer = httpx.Client(headers={"Authorization": f"Bearer {reviewer_token}"}, timeout=30)
@@ -68,20 +105,34 @@ def run(
     )
     log(f"campaign {campaign['id']} opened on {brand}")
 
-    request = {
-        "campaign": campaign["id"],
-        "prompt": "a cold brew bottle on a sunny counter",
-        "variants": variants,
-        "size": size,
-    }
-    key = str(uuid.uuid4())
-    headers = {"Idempotency-Key": key}
-    first = _check(marketer.post(f"{api}/generations/", json=request, headers=headers), 201)
-    again = marketer.post(f"{api}/generations/", json=request, headers=headers)
+    template_id = _template_id(marketer, api, brand, template)
+    if csv_data is None:
+        header = marketer.get(f"{api}/poster-templates/{template_id}/csv-template/")
+        csv_data = sample_csv(_check(header).decode(), rows=rows, size=size)
+    url = f"{api}/campaigns/{campaign['id']}/csv-batches/"
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+
+    def upload() -> httpx.Response:
+        files = {"file": ("batch.csv", csv_data, "text/csv")}
+        data = {"poster_template": str(template_id)}
+        return marketer.post(url, files=files, data=data, headers=headers)
+
+    response = upload()
+    if response.status_code == 422 and response.json().get("code") == "csv_invalid":
+        problems = "; ".join(
+            f"line {p['row']} {p['column'] or ''}: {p['message']}"
+            for p in response.json()["errors"]
+        )
+        raise FlowError(f"the CSV was refused, nothing queued: {problems}")
+    first = _check(response, 201)
+    again = upload()
     if _check(again, 201) != first or again.headers.get("Idempotent-Replayed") != "true":
         raise FlowError("the same Idempotency-Key did not replay the first answer")
     generation_ids = [generation["id"] for generation in first["generations"]]
-    log(f"queued {len(generation_ids)} generation(s), batch {first['batch']}")
+    log(
+        f"CSV queued {len(generation_ids)} generation(s) on template {template_id}, "
+        f"batch {first['batch']}"
+    )
 
     deadline = time.monotonic() + timeout
     while True:
@@ -126,7 +177,20 @@ def run(
     path = out / f"asset-{asset_id}-v{version['number']}.{extension}"
     path.write_bytes(image)
     log(f"downloaded the approved original to {path} ({len(image)} bytes)")
-    return path
+    export = out / f"asset-{asset_id}-v{version['number']}-png.zip"
+    with reviewer.stream("GET", f"{api}/assets/{asset_id}/export/?format=png") as response:
+        if response.status_code != 200:
+            response.read()
+            _check(response)
+        with export.open("wb") as handle:
+            for chunk in response.iter_bytes():
+                handle.write(chunk)
+    with zipfile.ZipFile(export) as archive:
+        names = archive.namelist()
+    if "manifest.json" not in names:
+        raise FlowError("the export ZIP has no manifest.json")
+    log(f"downloaded the export to {export} ({len(names)} files)")
+    return FlowResult(image=path, export=export)
 
 
 def main() -> int:
@@ -136,7 +200,9 @@ def main() -> int:
     parser.add_argument("--token", required=True, help="a marketer's read-and-write token")
     parser.add_argument("--reviewer-token", required=True, help="a reviewer's write token")
     parser.add_argument("--out", type=Path, default=Path("out"))
-    parser.add_argument("--variants", type=int, default=2)
+    parser.add_argument("--csv", type=Path, help="a CSV to upload (default: sample rows)")
+    parser.add_argument("--template", type=int, help="poster template id (default: the first)")
+    parser.add_argument("--rows", type=int, default=2, help="sample rows when no --csv")
     parser.add_argument("--size", default="1280x720")
     args = parser.parse_args()
     try:
@@ -146,7 +212,9 @@ def main() -> int:
             token=args.token,
             reviewer_token=args.reviewer_token,
             out=args.out,
-            variants=args.variants,
+            csv_data=args.csv.read_bytes() if args.csv else None,
+            template=args.template,
+            rows=args.rows,
             size=args.size,
         )
     except (FlowError, httpx.HTTPError) as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ def test_example_flow(live_server: Any, media_root: Any, inline_queue: Any, tmp_
     _, marketer_token = token_create(user=studio.marketer, name="m", scope=TokenScope.WRITE)
     _, reviewer_token = token_create(user=studio.reviewer, name="r", scope=TokenScope.WRITE)
     lines: list[str] = []
-    path = run(
+    result = run(
         base_url=live_server.url,
         brand="flow",
         token=marketer_token,
@@ -32,5 +34,12 @@ def test_example_flow(live_server: Any, media_root: Any, inline_queue: Any, tmp_
     version = AssetVersion.objects.get(
         asset__campaign__brand=studio.brand, asset__approved_version__isnull=False
     )
-    assert path.read_bytes() == version.image.open("rb").read()
+    assert result.image.read_bytes() == version.image.open("rb").read()
+    assert version.generation.poster_template_id == studio.template.pk
+    assert version.generation.batch is not None
+    with zipfile.ZipFile(result.export) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert {row["version_id"] for row in manifest["files"]} == {version.pk}
+    assert manifest["files"] and not manifest["skipped"]
+    assert any("CSV queued 2 generation(s)" in line for line in lines)
     assert any("reviewer decided: approve" in line for line in lines)
