@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from brandkit.choices import AuditVerb
+from brandkit.models import AuditEvent
 from projects.content_credentials import read_manifest, read_metadata
 from tests.projects.c2pa_support import c2pa_signing  # noqa: F401
 from tests.projects.poster_support import PRESETS, poster_template, poster_version
@@ -121,6 +123,24 @@ def test_campaign_export_holds_only_approved_assets(
     archive = download(client, f"/campaigns/{studio.campaign.pk}/export.zip")
     manifest = json.loads(archive.read("manifest.json"))["files"]
     assert {row["asset_id"] for row in manifest} == {approved.asset_id}
+
+
+def test_a_finished_export_is_audited_and_an_abandoned_one_is_not(
+    client: Any, studio: Any, approved: Any
+) -> None:
+    client.force_login(studio.reviewer)
+    exported = AuditEvent.objects.filter(verb=AuditVerb.EXPORTED)
+    response = client.get(f"/campaigns/{studio.campaign.pk}/export.zip?format=jpeg")
+    next(iter(response.streaming_content))  # the client goes away after the first chunk
+    assert not exported.exists()
+    download(client, f"/campaigns/{studio.campaign.pk}/export.zip?format=jpeg")
+    event = exported.get()
+    assert event.actor == studio.reviewer and event.object_type == "campaign"
+    assert event.data == {
+        "format": "jpeg",
+        "versions": [approved.pk],
+        "assets": [approved.asset_id],
+    }
 
 
 def test_exports_are_scoped_and_need_an_approved_version(
