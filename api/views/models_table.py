@@ -20,7 +20,7 @@ def _row(model_id: str) -> ModelRow:
     return row
 
 
-class ModelViewSet(viewsets.ViewSet):
+class ModelTableViewSet(viewsets.ViewSet):
     """The models of the table with capabilities and prices (settings' overrides applied).
     The table is the same for every user: it holds no brand's data."""
 
