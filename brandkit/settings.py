@@ -156,8 +156,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", default=3600),
             "file_overwrite": False,
             # Stored names are content hashes and never rewritten (brandkit/storage.py), so
-            # browsers may keep every file for a year; the app serves local media the same way.
-            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # browsers may keep every file for a year; "private" because brand files are not
+            # public and no shared cache may keep them. Local media is served the same way.
+            "object_parameters": {"CacheControl": "private, max-age=31536000, immutable"},
         },
     }
 
