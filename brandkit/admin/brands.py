@@ -12,7 +12,12 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 
-from brandkit.admin.forms import BrandFontForm, BrandLogoForm, BrandProviderCredentialForm
+from brandkit.admin.forms import (
+    BrandFontForm,
+    BrandLogoForm,
+    BrandProviderCredentialForm,
+    MembershipForm,
+)
 from brandkit.admin.scoping import BrandScopedAdminMixin, BrandScopedInlineMixin, thumbnail_html
 from brandkit.models import (
     Brand,
@@ -116,10 +121,10 @@ class ModelMappingInline(BrandScopedInlineMixin, admin.TabularInline):
 
 class MembershipInline(BrandScopedInlineMixin, admin.TabularInline):
     model = Membership
+    form = MembershipForm
     parent_brand_path = "pk"
     extra = 0
-    fields = ["user", "role"]
-    autocomplete_fields: list[str] = []
+    fields = ["username", "role"]
 
 
 @admin.register(Brand)

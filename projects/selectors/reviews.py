@@ -13,7 +13,7 @@ from django.utils import timezone
 from brandkit.models import AuditEvent, Brand
 from brandkit.selectors import brand_list_for_user
 from projects.choices import CheckStatus, ReviewStatus
-from projects.models import ApprovalStep, Asset, AssetVersion, VersionPoster
+from projects.models import ApprovalStep, Asset, AssetVersion, Campaign, VersionPoster
 from projects.services.approvals import REVIEWER_ROLES
 
 if TYPE_CHECKING:
@@ -221,7 +221,10 @@ def audit_events(
 
 def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
     """The reference images a version's request sent, in order, as thumbnails and labels (two
-    queries: pack images and earlier versions, matched by content hash)."""
+    queries: pack images and earlier versions, matched by content hash).
+
+    Only the asset's own brand is searched: the same bytes may exist in another brand's pack,
+    whose name must not show here."""
     from brandkit.models import ReferenceImage
     from brandkit.thumbnails import thumbnail_url
     from projects.providers.references import is_pointer, payload_pointers
@@ -233,13 +236,18 @@ def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
     ]
     if not hashes:
         return []
+    brand_id = Campaign.objects.filter(assets=version.asset_id).values("brand_id")
     pack_images = {
         image.sha256: image
-        for image in ReferenceImage.objects.filter(sha256__in=hashes).select_related("pack")
+        for image in ReferenceImage.objects.filter(
+            sha256__in=hashes, pack__brand_id__in=brand_id
+        ).select_related("pack")
     }
     versions = {
         other.image_sha256: other
-        for other in AssetVersion.objects.filter(image_sha256__in=hashes).select_related("asset")
+        for other in AssetVersion.objects.filter(
+            image_sha256__in=hashes, asset__campaign__brand_id__in=brand_id
+        ).select_related("asset")
     }
     references = []
     for sha256 in hashes:
