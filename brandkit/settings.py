@@ -286,6 +286,10 @@ PROVIDER_LIMITS = {
 # Hosts whose image URLs may be downloaded even though they resolve to private addresses. Empty in
 # every real deployment; tests name their loopback fake provider here explicitly.
 PROVIDER_DOWNLOAD_ALLOWED_HOSTS = env_list("PROVIDER_DOWNLOAD_ALLOWED_HOSTS", default=[])
+# Hosts the provider API client may connect to although they resolve to non-public addresses
+# (an operator's own gateway on a private network; tests: the loopback fake). Every other host is
+# vetted after DNS resolution, at connect time (projects/providers/http.py).
+PROVIDER_API_ALLOWED_HOSTS = env_list("PROVIDER_API_ALLOWED_HOSTS", default=[])
 # Fernet key(s) for provider keys a brand stores; derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", default="")
 
