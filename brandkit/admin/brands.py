@@ -9,7 +9,7 @@ from django.db.models import Model
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.debug import sensitive_post_parameters
 
 from brandkit.admin.forms import (
@@ -155,17 +155,15 @@ class BrandAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Palette")
     def palette(self, obj: Brand) -> str:
-        swatches = "".join(
-            format_html(
-                '<span title="{} {}" style="display:inline-block;width:16px;height:16px;'
-                'margin-right:2px;border:1px solid #ccc;background:{}"></span>',
-                color.name,
-                color.hex,
-                color.hex,
-            )
-            for color in obj.colors.all()
+        # format_html_join, never format_html over joined HTML: a colour named "{0}" would be
+        # read as a format field (the admin list answered 500 for it).
+        swatches = format_html_join(
+            "",
+            '<span title="{} {}" style="display:inline-block;width:16px;height:16px;'
+            'margin-right:2px;border:1px solid #ccc;background:{}"></span>',
+            ((color.name, color.hex, color.hex) for color in obj.colors.all()),
         )
-        return format_html("{}", format_html(swatches)) if swatches else "—"
+        return swatches or "—"
 
     # The form carries provider API keys (provider_credentials-N-api_key): keep every POST value
     # out of error reports.
