@@ -7,6 +7,7 @@ the real backends on through variables and refuses to start without its secrets 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "brandkit",
     "projects",
     "api",
@@ -73,7 +75,32 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Login throttling (django-axes) ----------------------------------------------------------
+# After BRANDKIT_LOGIN_FAILURE_LIMIT failed logins from one client address, or for one username,
+# further logins from it (or to it) are refused for BRANDKIT_LOGIN_COOLOFF_MINUTES, on the site's
+# login and the admin's alike. Superusers unlock early in the admin (Axes > Access attempts:
+# delete the row) or with `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+BRANDKIT_LOGIN_FAILURE_LIMIT = env_int("BRANDKIT_LOGIN_FAILURE_LIMIT", default=5)
+BRANDKIT_LOGIN_COOLOFF_MINUTES = env_int("BRANDKIT_LOGIN_COOLOFF_MINUTES", default=15)
+# How many reverse proxies we run in front of the app (each appends to X-Forwarded-For); 0 means
+# none, and the header is ignored (brandkit/client_ip.py).
+BRANDKIT_TRUSTED_PROXY_COUNT = env_int("BRANDKIT_TRUSTED_PROXY_COUNT", default=0)
+AXES_FAILURE_LIMIT = BRANDKIT_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=BRANDKIT_LOGIN_COOLOFF_MINUTES)
+# Two separate counters: per client address, and per username (whatever address it comes from).
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "brandkit.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "brandkit.urls"
 WSGI_APPLICATION = "brandkit.wsgi.application"
