@@ -148,6 +148,8 @@ RQ = {"COMMIT_MODE": "auto", "WORKER_CLASS": "projects.worker.BrandkitWorker"}
 # django-rq's admin link opens its dashboard to every staff user, brand admins included; the
 # dashboard is served at /django-rq/ to superusers only instead (brandkit/urls.py).
 RQ_SHOW_ADMIN_LINK = False
+# Bearer token for the queue stats API (monitoring); empty: superusers only (brandkit/urls.py).
+RQ_API_TOKEN = env_str("RQ_API_TOKEN", default="")
 
 # --- Files ----------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
