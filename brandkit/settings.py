@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from brandkit.env import (
     database_from_url,
+    embedded_secret_key,
     env_bool,
     env_int,
     env_json_object,
@@ -30,9 +31,12 @@ VAR_DIR = Path(env_str("BRANDKIT_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", default=True)
 PRODUCTION = not DEBUG
 
-# An embedded-mode key: fine on a laptop, refused in production (see below).
+# The embedded mode makes its own key on first run and keeps it in var/secret_key; production
+# must set SECRET_KEY (see below).
 INSECURE_SECRET_KEY_PREFIX = "django-insecure-"  # noqa: S105 (a marker, not a key)
-SECRET_KEY = env_str("SECRET_KEY", default=INSECURE_SECRET_KEY_PREFIX + "embedded-mode-only-key")
+SECRET_KEY = env_str("SECRET_KEY", default="") or (
+    "" if PRODUCTION else embedded_secret_key(VAR_DIR)
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 if PRODUCTION:
