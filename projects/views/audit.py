@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -37,6 +38,9 @@ def _admin_brand(request: HttpRequest, slug: str) -> Brand:
         .first()
     )
     if brand is None:
+        if brand_list_for_user(user=request.user).filter(slug=slug).exists():
+            # A member may know the brand exists: say why, rather than a bare 404.
+            raise PermissionDenied("Only the brand's admins can read its audit log.")
         raise Http404("No such brand.")
     return brand
 

@@ -234,13 +234,13 @@ ROUTES: tuple[Route, ...] = (
         "projects:audit_log",
         "GET",
         lambda w: url("projects:audit_log", w.brand.slug),
-        (302, 404, 404, 404, 404, 404, 200, 200),
+        (302, 404, 403, 403, 403, 404, 200, 200),
     ),
     Route(
         "projects:audit_log_csv",
         "GET",
         lambda w: url("projects:audit_log_csv", w.brand.slug),
-        (302, 404, 404, 404, 404, 404, 200, 200),
+        (302, 404, 403, 403, 403, 404, 200, 200),
     ),
     Route("projects:analytics_index", "GET", None, (302, 302, 302, 302, 302, 302, 302, 302)),
     Route(

@@ -62,8 +62,11 @@ def test_audit_pages_are_for_the_brands_admins_only(studio: Any) -> None:
     other_brand, other_admin = brand_with_admin(name="Other", slug="other")
     for name in ("projects:audit_log", "projects:audit_log_csv"):
         url = reverse(name, args=[studio.brand.slug])
-        assert _client(studio.marketer).get(url).status_code == 404
-        assert _client(studio.reviewer).get(url).status_code == 404
+        # Members are told why; outsiders do not learn the brand exists.
+        refused = _client(studio.marketer).get(url)
+        assert refused.status_code == 403
+        assert "Only the brand&#x27;s admins can read its audit log." in refused.content.decode()
+        assert _client(studio.reviewer).get(url).status_code == 403
         assert _client(other_admin).get(url).status_code == 404
         assert _client(studio.admin).get(url).status_code == 200
     assert other_brand.slug == "other"
