@@ -63,8 +63,16 @@ class BrandFontInline(BrandScopedInlineMixin, admin.TabularInline):
     parent_brand_path = "pk"
     form = BrandFontForm
     extra = 0
-    fields = ["role", "family", "style", "upload", "sha256"]
-    readonly_fields = ["family", "style", "sha256"]
+    fields = ["role", "family", "style", "upload", "file_hash"]
+    readonly_fields = ["family", "style", "file_hash"]
+
+    # The full 64-character hash made the brand page overflow at 1366 px; the first 12 characters
+    # identify the file, and the whole hash is in the tooltip (and selectable).
+    @admin.display(description="sha256")
+    def file_hash(self, obj: BrandFont) -> str:
+        if not obj.sha256:
+            return "—"
+        return format_html('<code title="{}">{}…</code>', obj.sha256, obj.sha256[:12])
 
 
 class BrandLogoInline(BrandScopedInlineMixin, admin.TabularInline):
