@@ -305,7 +305,7 @@ ROUTES: tuple[Route, ...] = (
         "brandkit:reference_pack_publish",
         "POST",
         lambda w: url("brandkit:reference_pack_publish", w.draft_pack.pk),
-        (302, 404, 403, 403, 403, 404, 302, 302),
+        (302, 404, 403, 403, 403, 404, 200, 200),
     ),
     Route(
         "brandkit:reference_pack_new_version",
