@@ -282,7 +282,10 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args: Any, asset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = asset.versions.order_by("-number")
+        # The approved version is never offered again: it is already approved.
+        self.fields["version"].queryset = asset.versions.exclude(
+            pk=asset.approved_version_id or 0
+        ).order_by("-number")
         self.fields["version"].initial = asset.latest_version_id
         self.fields["version"].label_from_instance = lambda version: f"Version {version.number}"
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from brandkit.selectors import brand_role
 from projects.choices import GenerationMode, ReviewStatus
-from projects.exceptions import ProjectsError
+from projects.exceptions import ProjectsError, ReplacesApproved
 from projects.forms import DecisionForm, EditFromVersionForm, SubmitForm
 from projects.models import Asset, AssetVersion
 from projects.payloads import payload_diff
@@ -74,7 +74,10 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "can_decide": can_decide,
         "can_work": can_work,
-        "can_submit": can_work and asset.review_status != ReviewStatus.IN_REVIEW and versions,
+        # Nothing to offer once the only version is the approved one.
+        "can_submit": can_work
+        and asset.review_status != ReviewStatus.IN_REVIEW
+        and any(version.pk != asset.approved_version_id for version in versions),
         "submit_form": SubmitForm(asset=asset) if can_work and versions else None,
         "decision_form": DecisionForm(initial={"version": current.pk}) if can_decide else None,
         "edit_form": EditFromVersionForm(initial={"version": current.pk})
@@ -98,8 +101,17 @@ def asset_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Pick a version of this asset to submit.")
         return _back(asset)
+    version = form.cleaned_data["version"]
     try:
-        approval_submit(asset=asset, version=form.cleaned_data["version"], user=request.user)
+        approval_submit(
+            asset=asset,
+            version=version,
+            user=request.user,
+            replace_approved=request.POST.get("replace_approved") == "yes",
+        )
+    except ReplacesApproved as exc:
+        context = {"asset": asset, "version": version, "message": exc.message}
+        return render(request, "projects/asset_submit_confirm.html", context)
     except ProjectsError as exc:
         messages.error(request, exc.message)
     else:
