@@ -119,3 +119,6 @@ class AuditVerb(models.TextChoices):
     PACK_ARCHIVED = "pack_archived", "Reference pack archived"
     TEMPLATE_PUBLISHED = "template_published", "Poster template published"
     TEMPLATE_ARCHIVED = "template_archived", "Poster template archived"
+    ADMIN_ADDED = "admin_added", "Added in the admin"
+    ADMIN_CHANGED = "admin_changed", "Changed in the admin"
+    ADMIN_DELETED = "admin_deleted", "Deleted in the admin"
