@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -209,14 +210,37 @@ def asset_reviews(*, asset: Asset) -> list[object]:
 
 
 def audit_events(
-    *, brand: Brand, campaign_id: int | None = None, asset_id: int | None = None
+    *,
+    brand: Brand,
+    campaign_id: int | None = None,
+    asset_id: int | None = None,
+    asset_title: str = "",
 ) -> QuerySet[AuditEvent]:
+    """The brand's log, newest first; `asset_title` matches part of an asset's title."""
     events = AuditEvent.objects.filter(brand=brand).select_related("actor")
     if campaign_id:
         events = events.filter(campaign_id=campaign_id)
     if asset_id:
         events = events.filter(asset_id=asset_id)
+    if asset_title:
+        assets = Asset.objects.filter(campaign__brand=brand, title__icontains=asset_title)
+        events = events.filter(asset_id__in=assets.values("pk"))
     return events.order_by("-created_at", "-id")
+
+
+def audit_names(*, brand: Brand, events: Iterable[AuditEvent]) -> dict[str, dict[int, str]]:
+    """Campaign names and asset titles for the ids a page of events mentions (two queries)."""
+    events = list(events)
+    campaign_ids = {event.campaign_id for event in events if event.campaign_id}
+    asset_ids = {event.asset_id for event in events if event.asset_id}
+    return {
+        "campaigns": dict(
+            Campaign.objects.filter(brand=brand, pk__in=campaign_ids).values_list("pk", "name")
+        ),
+        "assets": dict(
+            Asset.objects.filter(campaign__brand=brand, pk__in=asset_ids).values_list("pk", "title")
+        ),
+    }
 
 
 def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
@@ -273,3 +297,8 @@ def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
 def version_poster(*, version: AssetVersion) -> VersionPoster | None:
     """The version's composited poster and brand checks, if it has one (yet)."""
     return VersionPoster.objects.filter(version=version).first()
+
+
+def brand_campaign_names(*, brand: Brand) -> list[tuple[int, str]]:
+    """(id, name) of the brand's campaigns, by name, for filters."""
+    return list(Campaign.objects.filter(brand=brand).order_by("name").values_list("pk", "name"))
