@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -177,3 +178,25 @@ def recent_versions_of_brand(*, brand_id: int, limit: int = 20) -> list[AssetVer
         .select_related("asset")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def asset_live_state(*, asset: Asset) -> dict[str, object]:
+    """What the asset page shows that background work can change, for its live refresh: the
+    versions, the review status, and the edits and reproductions still running (three queries)."""
+    from projects.choices import GENERATION_ACTIVE
+    from projects.models import Generation, Reproduction
+
+    numbers = list(asset.versions.order_by("number").values_list("number", flat=True))
+    working = Generation.objects.filter(
+        Q(source_version__asset=asset) | Q(reproduction__version__asset=asset),
+        status__in=list(GENERATION_ACTIVE),
+    ).count()
+    reproductions = Reproduction.objects.filter(
+        version__asset=asset, finished_at__isnull=False
+    ).count()
+    state = f"{numbers}|{asset.review_status}|{working}|{reproductions}"
+    return {
+        "latest": numbers[-1] if numbers else None,
+        "working": working,
+        "state": hashlib.sha256(state.encode()).hexdigest()[:16],
+    }

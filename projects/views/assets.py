@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,7 @@ from projects.selectors import (
     version_poster,
     version_references,
 )
+from projects.selectors.campaigns import asset_live_state
 from projects.services.approvals import (
     REVIEWER_ROLES,
     SUBMITTER_ROLES,
@@ -84,6 +85,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_work and current
         else None,
         "is_own": is_own,
+        "live": asset_live_state(asset=asset),
     }
     return render(request, "projects/asset_detail.html", context)
 
@@ -220,3 +222,10 @@ def asset_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
         },
     )
+
+
+@login_required
+def asset_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The asset page's live state (static/js/asset_live.js polls it and reloads on change)."""
+    asset = asset_get_for_user(pk=pk, user=request.user)
+    return JsonResponse(asset_live_state(asset=asset))

@@ -197,6 +197,12 @@ ROUTES: tuple[Route, ...] = (
         (302, 404, 200, 200, 200, 404, 200, 200),
     ),
     Route(
+        "projects:asset_status",
+        "GET",
+        lambda w: url("projects:asset_status", w.asset.pk),
+        (302, 404, 200, 200, 200, 404, 200, 200),
+    ),
+    Route(
         "projects:asset_submit",
         "POST",
         lambda w: url("projects:asset_submit", w.asset.pk),

@@ -57,3 +57,19 @@ def test_an_older_version_asks_before_replacing_the_approved_one(studio: Any) ->
     assert confirmed.status_code == 302
     asset = Asset.objects.get(pk=first.asset_id)
     assert (asset.review_status, asset.submitted_version_id) == (ReviewStatus.IN_REVIEW, first.pk)
+
+
+def test_the_live_state_changes_when_an_edit_lands(studio: Any) -> None:
+    asset, version = asset_in(studio, ReviewStatus.DRAFT)
+    client = client_for(studio.marketer)
+    url = reverse("projects:asset_status", args=[asset.pk])
+    page = client.get(asset.get_absolute_url()).content.decode()
+    before = client.get(url).json()
+    assert f'data-state="{before["state"]}"' in page and before["latest"] == 1
+    assert "js/asset_live.js" in page
+
+    next_version(studio, version)
+
+    after = client.get(url).json()
+    assert after["state"] != before["state"] and after["latest"] == 2
+    assert after["working"] == 0
