@@ -1,14 +1,22 @@
 // Campaign page: live generation progress (polls the JSON endpoint while anything is queued or
-// running), and reloading the form when a template is picked so its slots appear.
+// running), and reloading the form when a template is picked so its slots appear, carrying
+// everything typed so far (the server puts it back into the form).
 (function () {
   "use strict";
 
   var templateSelect = document.getElementById("id_poster_template");
   if (templateSelect) {
     templateSelect.addEventListener("change", function () {
+      var form = templateSelect.form;
+      var params = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string" && name !== "csrfmiddlewaretoken") { params.append(name, value); }
+      });
+      params.set("template_pick", "1");
+      if (templateSelect.value) { params.set("template", templateSelect.value); }
       var url = new URL(window.location.href);
-      if (templateSelect.value) { url.searchParams.set("template", templateSelect.value); }
-      else { url.searchParams.delete("template"); }
+      url.search = params.toString();
+      url.hash = "generate-h";
       window.location.assign(url.toString());
     });
   }

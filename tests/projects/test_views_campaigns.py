@@ -1,0 +1,81 @@
+"""The campaign page keeps what the user typed: across a template pick and after queueing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from projects.models import Generation
+from tests.projects.review_support import inline_queue  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.redis, pytest.mark.usefixtures("inline_queue")]
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def textarea(page: str, name: str) -> str:
+    match = re.search(rf'<textarea name="{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+    assert match, f"no textarea {name}"
+    return match[1].strip()
+
+
+def selected(page: str, name: str) -> str:
+    match = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.DOTALL)
+    assert match, f"no select {name}"
+    option = re.search(r'<option value="([^"]*)"[^>]*selected', match[1])
+    return option[1] if option else ""
+
+
+def test_picking_a_template_keeps_the_prompt_and_the_other_choices(studio: Any) -> None:
+    client = client_for(studio.marketer)
+    page = client.get(
+        studio.campaign.get_absolute_url(),
+        {
+            "template_pick": "1",
+            "template": studio.template.pk,
+            "prompt": "a cold brew bottle on a sunny counter",
+            "mode": "group",
+            "size": "2560x1440",
+            "variants": "2",
+        },
+    ).content.decode()
+
+    assert textarea(page, "prompt") == "a cold brew bottle on a sunny counter"
+    assert selected(page, "mode") == "group"
+    assert selected(page, "poster_template") == str(studio.template.pk)
+    assert 'name="slot_product"' in page  # the template's slots appeared
+    assert re.search(r'name="variants" value="2"', page)
+
+
+def test_after_queueing_the_form_keeps_the_input(studio: Any) -> None:
+    client = client_for(studio.marketer)
+    posted = {
+        "poster_template": studio.template.pk,
+        "slot_product": "cold brew",
+        "prompt": "on a marble counter",
+        "mode": "text_to_image",
+        "size": "2560x1440",
+        "variants": "1",
+        "group_size": "4",
+        "provider": "local",
+    }
+    response = client.post(studio.campaign.get_absolute_url(), posted)
+    assert response.status_code == 302
+    assert Generation.objects.filter(campaign=studio.campaign).count() == 1
+
+    page = client.get(response["Location"]).content.decode()
+
+    assert textarea(page, "prompt") == "on a marble counter"
+    assert re.search(r'name="slot_product"[^>]*value="cold brew"', page) or re.search(
+        r'value="cold brew"[^>]*name="slot_product"', page
+    )
+    assert 'name="watermark"' in page and not re.search(r'name="watermark"[^>]*checked', page)
+    # Kept once: a later visit starts from the defaults again.
+    assert textarea(client.get(studio.campaign.get_absolute_url()).content.decode(), "prompt") == ""
