@@ -9,11 +9,11 @@
     templateSelect.addEventListener("change", function () {
       var form = templateSelect.form;
       var params = new URLSearchParams();
+      if (templateSelect.value) { params.set("template", templateSelect.value); }
       new FormData(form).forEach(function (value, name) {
         if (typeof value === "string" && name !== "csrfmiddlewaretoken") { params.append(name, value); }
       });
       params.set("template_pick", "1");
-      if (templateSelect.value) { params.set("template", templateSelect.value); }
       var url = new URL(window.location.href);
       url.search = params.toString();
       url.hash = "generate-h";

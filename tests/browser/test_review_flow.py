@@ -79,7 +79,7 @@ def test_generate_request_changes_edit_resubmit_approve_and_lock(demo: None, pag
     expect(page.get_by_role("heading", level=1)).to_contain_text(CAMPAIGN)
     expect(page.get_by_label("Product name")).to_have_count(0)
     page.get_by_label("Poster template").select_option(label="Launch poster v1")
-    expect(page).to_have_url(re.compile(r"\?template=\d+"))
+    expect(page).to_have_url(re.compile(r"[?&]template=\d+"))
     page.get_by_label("Product name").fill("Cold brew No. 1")
     page.get_by_label("Mood line").fill("Slow mornings, bright light")
     page.get_by_label("Provider").select_option("local")
