@@ -63,8 +63,9 @@ def campaign_spend(*, campaign: Campaign) -> Spend:
 
 def campaign_generations(*, campaign: Campaign, status: str = "") -> QuerySet[Generation]:
     """The campaign's generations, newest first, for paging: slice it, and each page's rows
-    arrive with their outputs in one more query."""
-    generations = Generation.objects.filter(campaign=campaign)
+    arrive with their outputs in one more query. Reproductions are left out: they make no asset
+    version, so their row had an empty output cell; the asset page shows their result."""
+    generations = Generation.objects.filter(campaign=campaign, is_reproduction=False)
     if status:
         generations = generations.filter(status=status)
     return (

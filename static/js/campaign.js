@@ -209,6 +209,11 @@
       if (!box) { return; }
       var bar = box.querySelector(".bar span");
       if (bar) { bar.style.width = (batch.total ? Math.round(batch.finished * 100 / batch.total) : 0) + "%"; }
+      if (!batch.running && !batch.queued) {
+        // Nothing left to cancel once the batch has finished.
+        var cancelBatch = box.querySelector("form.batch-cancel");
+        if (cancelBatch) { cancelBatch.remove(); }
+      }
       var meta = box.querySelector(".meta");
       if (meta) { meta.textContent = batch.done + " done, " + batch.failed + " failed, " + batch.running + " running, " + batch.queued + " queued of " + batch.total; }
       if (!batch.running && !batch.queued) { box.setAttribute("data-finished", "1"); }

@@ -79,3 +79,26 @@ def test_after_queueing_the_form_keeps_the_input(studio: Any) -> None:
     assert 'name="watermark"' in page and not re.search(r'name="watermark"[^>]*checked', page)
     # Kept once: a later visit starts from the defaults again.
     assert textarea(client.get(studio.campaign.get_absolute_url()).content.decode(), "prompt") == ""
+
+
+def test_a_finished_batch_offers_no_cancel_and_reproductions_stay_off_the_list(
+    studio: Any,
+) -> None:
+    from django.test import TestCase
+
+    from projects.services.reproductions import reproduction_request
+    from tests.projects.generation_support import ask
+    from tests.projects.review_support import first_version
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        batch = ask(studio, provider="local", size="1280x720", variants=2)
+    version = first_version(studio)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        reproduction = reproduction_request(version=version, user=studio.marketer)
+
+    page = client_for(studio.marketer).get(studio.campaign.get_absolute_url()).content.decode()
+
+    assert f'data-batch="{batch[0].batch_id}"' in page
+    assert "Cancel remaining" not in page
+    assert f'data-generation="{version.generation_id}"' in page
+    assert f'data-generation="{reproduction.generation_id}"' not in page
