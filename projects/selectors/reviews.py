@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from brandkit.models import AuditEvent, Brand
 from brandkit.selectors import brand_list_for_user
-from projects.choices import CheckStatus, ReviewStatus
-from projects.models import ApprovalStep, Asset, AssetVersion, Campaign, VersionPoster
+from projects.choices import CheckStatus, Decision, ReviewStatus
+from projects.models import ApprovalStep, Asset, AssetVersion, Campaign, Review, VersionPoster
 from projects.services.approvals import REVIEWER_ROLES
 
 if TYPE_CHECKING:
@@ -158,8 +158,21 @@ INBOX_RELATED = ("campaign__brand", "submitted_version__poster", "submitted_by",
 def review_inbox_items(
     assets: list[Asset], steps_by_brand: dict[int, list[ChainStep]]
 ) -> list[Asset]:
-    """Name each shown asset's current step (`asset.step_name`), from the chains already read."""
+    """Name each shown asset's current step (`asset.step_name`), from the chains already read,
+    and give a resubmission its latest "changes requested" (`asset.earlier_request`, one query
+    for the page)."""
+    earlier: dict[int, Review] = {}
+    for review in (
+        Review.objects.filter(
+            asset__in=[asset.pk for asset in assets if asset.review_round > 1],
+            decision=Decision.REQUEST_CHANGES,
+        )
+        .select_related("decided_by")
+        .order_by("asset_id", "-decided_at")
+    ):
+        earlier.setdefault(review.asset_id, review)
     for asset in assets:
+        asset.earlier_request = earlier.get(asset.pk)  # type: ignore[attr-defined]
         steps = steps_by_brand.get(asset.campaign.brand_id, [])
         in_chain = asset.current_step < len(steps)
         asset.step_name = steps[asset.current_step].name if in_chain else "Brand review"  # type: ignore[attr-defined]
