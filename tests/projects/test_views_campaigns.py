@@ -102,3 +102,23 @@ def test_a_finished_batch_offers_no_cancel_and_reproductions_stay_off_the_list(
     assert "Cancel remaining" not in page
     assert f'data-generation="{version.generation_id}"' in page
     assert f'data-generation="{reproduction.generation_id}"' not in page
+
+
+def test_the_reference_picker_shows_current_pack_versions_and_hides_older_ones(
+    studio: Any,
+) -> None:
+    from brandkit.services.reference_packs import (
+        reference_pack_new_version,
+        reference_pack_publish,
+    )
+
+    v2 = reference_pack_publish(
+        pack=reference_pack_new_version(pack=studio.pack), user=studio.admin
+    )
+
+    page = client_for(studio.marketer).get(studio.campaign.get_absolute_url()).content.decode()
+    picker = page.split('class="reference-picker"')[1].split("</fieldset>")[0]
+    current, older = picker.split("<details", 1)
+
+    assert current.count(f"{v2.name} v2 #") == 2 and f"{v2.name} v1 #" not in current
+    assert "Older pack versions (1)" in older and older.count(f"{v2.name} v1 #") == 2
