@@ -114,11 +114,11 @@ def test_generate_request_changes_edit_resubmit_approve_and_lock(demo: None, pag
     expect(item).to_contain_text(CAMPAIGN)
     screenshot(page, "05-review-inbox")
     item.get_by_role("button", name="Request changes").click()
-    expect(page.locator(".messages .error")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("In review")
-    expect(page.locator(".history")).to_contain_text("No decisions yet.")
+    # Refused without a comment: back on the same card, the error in place, nothing decided.
+    expect(page).to_have_url(re.compile(r"/reviews/#inbox-\d+$"))
+    expect(item.get_by_role("alert")).to_contain_text("a comment is required")
+    expect(item.get_by_role("button", name="Request changes")).to_have_class("chosen")
 
-    page.goto("/reviews/")
     item.get_by_label("Comment").fill("Warmer light, and show the label straight on.")
     item.get_by_role("button", name="Request changes").click()
     expect(page).to_have_url(re.compile(r"/reviews/$"))
