@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('brandkit', '0004_auditevent_append_only'),
+        ('brandkit', '0005_poster_layout_and_check_thresholds'),
     ]
 
     operations = [
