@@ -45,6 +45,9 @@ MEDIA_OWNERS: tuple[MediaOwner, ...] = (
         "projects.AssetVersion", ("image", "thumbnail"), "image_sha256", "asset__campaign__brand"
     ),
     MediaOwner(
+        "projects.VersionPoster", ("image",), "image_sha256", "version__asset__campaign__brand"
+    ),
+    MediaOwner(
         "projects.Reproduction",
         ("output_image", "output_thumbnail"),
         "output_sha256",

@@ -325,6 +325,69 @@ ROUTES: tuple[Route, ...] = (
         lambda w: url("brandkit:poster_template_detail", w.template.pk),
         (302, 404, 200, 200, 200, 404, 200, 200),
     ),
+    Route(
+        "brandkit:poster_template_create",
+        "POST",
+        lambda w: url("brandkit:poster_template_create", w.brand.slug),
+        (302, 404, 403, 403, 403, 404, 302, 302),
+        {"name": "New poster"},
+    ),
+    Route(
+        "brandkit:template_design",
+        "GET",
+        lambda w: url("brandkit:template_design", w.template.pk),
+        (302, 404, 403, 403, 403, 404, 200, 200),
+    ),
+    Route(
+        "brandkit:template_design_preview",
+        "POST",
+        lambda w: url("brandkit:template_design_preview", w.template.pk),
+        (302, 404, 403, 403, 403, 404, 400, 400),
+    ),
+    Route(
+        "brandkit:template_publish",
+        "POST",
+        lambda w: url("brandkit:template_publish", w.template.pk),
+        (302, 404, 403, 403, 403, 404, 302, 302),
+    ),
+    Route(
+        "brandkit:template_new_version",
+        "POST",
+        lambda w: url("brandkit:template_new_version", w.template.pk),
+        (302, 404, 403, 403, 403, 404, 302, 302),
+    ),
+    # No approved version in the world: the exports answer 404 even to members; what matters
+    # here is that outsiders get nothing (tests/projects/test_exports.py covers the content).
+    Route(
+        "projects:asset_export",
+        "GET",
+        lambda w: url("projects:asset_export", w.asset.pk),
+        (302, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    Route(
+        "projects:campaign_export",
+        "GET",
+        lambda w: url("projects:campaign_export", w.campaign.pk),
+        (302, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    Route(
+        "projects:csv_batch_upload",
+        "GET",
+        lambda w: url("projects:csv_batch_upload", w.campaign.pk),
+        (302, 404, 403, 200, 403, 404, 200, 200),
+    ),
+    Route(
+        "projects:csv_batch_upload",
+        "POST",
+        lambda w: url("projects:csv_batch_upload", w.campaign.pk),
+        (302, 404, 403, 400, 403, 404, 400, 400),
+    ),
+    Route(
+        "projects:csv_batch_template",
+        "GET",
+        lambda w: url("projects:csv_batch_template", w.campaign.pk, w.template.pk),
+        (302, 404, 403, 200, 403, 404, 200, 200),
+    ),
 )
 # Whole namespaces swept generically (see the tests at the bottom).
 SWEPT_NAMESPACES = ("admin", "django_rq")

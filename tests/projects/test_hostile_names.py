@@ -84,17 +84,21 @@ def test_hostile_names_render_escaped_on_every_admin_and_app_page(
             model._base_manager.filter(pk=pk).update(**{field: value})
     client = Client()
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    pages = admin_pages() + [
-        path_of(route, world)
+    # Each page with the status the matrix expects for a superuser (exports of a world without
+    # an approved version are 404 by design).
+    pages = [(page, 200) for page in admin_pages()] + [
+        (path_of(route, world), route.expected[-1])
         for route in ROUTES
         if route.method == "GET" and route.name not in {"media_file", "view_on_site", "login"}
     ]
     failures = []
-    for page in pages:
+    for page, expected in pages:
         response = client.get(page)
-        if response.status_code not in (200, 302):
+        if response.status_code not in (expected, 302):
             failures.append(f"{page}: {response.status_code}")
-        elif response.get("Content-Type", "").startswith("text/") and SCRIPT in body_of(response):
+        elif response.get("Content-Type", "").startswith("text/html") and SCRIPT in body_of(
+            response
+        ):
             failures.append(f"{page}: unescaped HTML")
     assert not failures, "\n".join(failures)
 
