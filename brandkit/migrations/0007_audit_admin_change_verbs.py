@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('brandkit', '0005_poster_layout_and_check_thresholds'),
+        ('brandkit', '0006_merge_model_mappings_poster_layout'),
     ]
 
     operations = [
