@@ -158,6 +158,7 @@ ROUTES: tuple[Route, ...] = (
         None,
         (302, 200, 200, 200, 200, 200, 200, 200),
     ),
+    Route("projects:model_list", "GET", None, (302, 200, 200, 200, 200, 200, 200, 200)),
     Route("projects:campaign_list", "GET", None, (302, 200, 200, 200, 200, 200, 200, 200)),
     Route(
         "projects:campaign_detail",
