@@ -174,6 +174,12 @@ ROUTES: tuple[Route, ...] = (
         {"prompt": "a bottle", "mode": "text_to_image", "size": LOCAL_SIZE, "provider": "local"},
     ),
     Route(
+        "projects:campaign_versions",
+        "GET",
+        lambda w: url("projects:campaign_versions", w.campaign.pk),
+        (302, 404, 200, 200, 200, 404, 200, 200),
+    ),
+    Route(
         "projects:campaign_progress",
         "GET",
         lambda w: url("projects:campaign_progress", w.campaign.pk),
