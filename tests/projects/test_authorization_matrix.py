@@ -33,10 +33,12 @@ from django.db import connection, transaction
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.services.tokens import token_create
 from brandkit.choices import BrandStatus, MembershipRole
 from brandkit.models import Brand, PosterTemplate, ReferencePack
 from brandkit.services.reference_packs import reference_pack_add_image
 from projects.models import Asset, AssetVersion, Campaign, Generation, GenerationBatch
+from projects.models.webhooks import WebhookEndpoint
 from projects.services.campaigns import campaign_create
 from tests.factories import (
     UserFactory,
@@ -80,6 +82,8 @@ class World:
     batch: GenerationBatch
     asset: Asset
     version: AssetVersion
+    webhook: Any
+    token: Any
 
     @property
     def image(self) -> Any:
@@ -107,6 +111,15 @@ def build_world(name: str, slug: str, *, image_offset: int = 0) -> World:
         batch=batch,
         asset=version.asset,
         version=version,
+        # Test rows: a webhook endpoint (registration vets the URL over DNS) and an API token.
+        webhook=WebhookEndpoint.objects.create(
+            brand=brand,
+            url="https://hooks.example.com/brandkit",
+            events=["asset.approved"],
+            secret_encrypted="not-used",
+            created_by=brand_admin,
+        ),
+        token=token_create(user=brand_admin, name=f"{name} script")[0],
     )
 
 
@@ -395,9 +408,51 @@ ROUTES: tuple[Route, ...] = (
         lambda w: url("projects:csv_batch_template", w.campaign.pk, w.template.pk),
         (302, 404, 403, 200, 403, 404, 200, 200),
     ),
+    Route(
+        "api_tokens:token_list",
+        "GET",
+        None,
+        (302, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Route(
+        "api_tokens:token_revoke",
+        "POST",
+        lambda w: url("api_tokens:token_revoke", w.token.pk),
+        (302, 404, 404, 404, 404, 404, 302, 404),
+    ),
+    Route(
+        "projects:webhook_list",
+        "GET",
+        lambda w: url("projects:webhook_list", w.brand.slug),
+        (302, 404, 404, 404, 404, 404, 200, 200),
+    ),
+    Route(
+        "projects:webhook_detail",
+        "GET",
+        lambda w: reverse(
+            "projects:webhook_detail", kwargs={"slug": w.brand.slug, "pk": w.webhook.pk}
+        ),
+        (302, 404, 404, 404, 404, 404, 200, 200),
+    ),
+    Route(
+        "projects:webhook_test",
+        "POST",
+        lambda w: reverse(
+            "projects:webhook_test", kwargs={"slug": w.brand.slug, "pk": w.webhook.pk}
+        ),
+        (302, 404, 404, 404, 404, 404, 302, 302),
+    ),
+    Route(
+        "projects:webhook_delete",
+        "POST",
+        lambda w: reverse(
+            "projects:webhook_delete", kwargs={"slug": w.brand.slug, "pk": w.webhook.pk}
+        ),
+        (302, 404, 404, 404, 404, 404, 302, 302),
+    ),
 )
 # Whole namespaces swept generically (see the tests at the bottom).
-SWEPT_NAMESPACES = ("admin", "django_rq")
+SWEPT_NAMESPACES = ("admin", "django_rq", "api")
 
 
 def all_url_names() -> set[str]:
@@ -620,4 +675,22 @@ def test_admin_urls_need_staff_and_never_show_or_change_another_brands_objects(
             client.post(path, {"post": "yes", "name": "Taken over"})
             if fingerprint() != before:
                 failures.append(f"other brand's admin changed data with POST {path}")
+    assert not failures, "\n".join(failures)
+
+
+def test_api_urls_answer_nothing_to_anonymous_callers(worlds: dict[str, Any]) -> None:
+    """The JSON API has its own per-token scope tests (tests/api/); here every one of its URLs,
+    with another brand's ids where it takes one, gives an anonymous caller no data."""
+    other = worlds["other"]
+    ids = {"pk": other.asset.pk, "number": 1, "id": other.asset.pk}
+    failures = []
+    patterns = namespace_patterns("api")
+    assert len(patterns) > 10
+    for name, _route, kwargs in patterns:
+        path = reverse(f"api:{name}", kwargs={key: ids.get(key, 1) for key in kwargs})
+        for method in ("GET", "POST"):
+            status = send(None, method, path, {})
+            public = name in {"schema", "docs"} and method == "GET"
+            if (status == 200 and not public) or status >= 500:
+                failures.append(f"anonymous {method} {path} answered {status}")
     assert not failures, "\n".join(failures)
