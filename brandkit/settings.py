@@ -90,7 +90,7 @@ MIDDLEWARE = [
 # login and the admin's alike. Superusers unlock early in the admin (Axes > Access attempts:
 # delete the row) or with `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "brandkit.auth_backends.HttpLoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 BRANDKIT_LOGIN_FAILURE_LIMIT = env_int("BRANDKIT_LOGIN_FAILURE_LIMIT", default=5)

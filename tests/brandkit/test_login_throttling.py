@@ -115,3 +115,9 @@ def test_client_ip_trusts_only_our_own_proxies(
     settings.BRANDKIT_TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_a_login_without_a_request_is_not_throttled_nor_refused(limits: Any) -> None:
+    """The test client's login() and scripts pass no request: axes must not raise for them."""
+    UserFactory(username="scripted")
+    assert Client().login(username="scripted", password=PASSWORD)
