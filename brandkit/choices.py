@@ -120,3 +120,6 @@ class AuditVerb(models.TextChoices):
     TEMPLATE_PUBLISHED = "template_published", "Poster template published"
     TEMPLATE_ARCHIVED = "template_archived", "Poster template archived"
     EXPORTED = "exported", "Export produced"
+    ADMIN_ADDED = "admin_added", "Added in the admin"
+    ADMIN_CHANGED = "admin_changed", "Changed in the admin"
+    ADMIN_DELETED = "admin_deleted", "Deleted in the admin"

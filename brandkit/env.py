@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import tempfile
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -130,3 +133,26 @@ def require_env(*names: str) -> None:
         raise ImproperlyConfigured(
             "Production mode (DEBUG off) needs these environment variables: " + ", ".join(missing)
         )
+
+
+def embedded_secret_key(var_dir: Path) -> str:
+    """The embedded mode's secret key: made on first run, kept in `var_dir/secret_key` (0600).
+
+    A fixed key in the source would let anyone who read it forge sessions on a copy that is
+    reachable on a network; a key per installation does not. Two processes starting at once
+    (serve and its workers) agree: the key is written to a private temporary file first and
+    linked into place, which fails for the second, who then reads the winner's complete file.
+    """
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=var_dir, prefix=".secret_key-")
+        try:
+            with os.fdopen(descriptor, "w") as file:  # mkstemp makes it 0600
+                file.write(secrets.token_urlsafe(50) + "\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    return path.read_text().strip()

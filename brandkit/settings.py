@@ -7,12 +7,14 @@ the real backends on through variables and refuses to start without its secrets 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from brandkit.env import (
     database_from_url,
+    embedded_secret_key,
     env_bool,
     env_int,
     env_json_object,
@@ -29,9 +31,12 @@ VAR_DIR = Path(env_str("BRANDKIT_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", default=True)
 PRODUCTION = not DEBUG
 
-# An embedded-mode key: fine on a laptop, refused in production (see below).
+# The embedded mode makes its own key on first run and keeps it in var/secret_key; production
+# must set SECRET_KEY (see below).
 INSECURE_SECRET_KEY_PREFIX = "django-insecure-"  # noqa: S105 (a marker, not a key)
-SECRET_KEY = env_str("SECRET_KEY", default=INSECURE_SECRET_KEY_PREFIX + "embedded-mode-only-key")
+SECRET_KEY = env_str("SECRET_KEY", default="") or (
+    "" if PRODUCTION else embedded_secret_key(VAR_DIR)
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 if PRODUCTION:
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "brandkit",
     "projects",
     "api",
@@ -66,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "brandkit.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,7 +80,32 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Login throttling (django-axes) ----------------------------------------------------------
+# After BRANDKIT_LOGIN_FAILURE_LIMIT failed logins from one client address, or for one username,
+# further logins from it (or to it) are refused for BRANDKIT_LOGIN_COOLOFF_MINUTES, on the site's
+# login and the admin's alike. Superusers unlock early in the admin (Axes > Access attempts:
+# delete the row) or with `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+AUTHENTICATION_BACKENDS = [
+    "brandkit.auth_backends.HttpLoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+BRANDKIT_LOGIN_FAILURE_LIMIT = env_int("BRANDKIT_LOGIN_FAILURE_LIMIT", default=5)
+BRANDKIT_LOGIN_COOLOFF_MINUTES = env_int("BRANDKIT_LOGIN_COOLOFF_MINUTES", default=15)
+# How many reverse proxies we run in front of the app (each appends to X-Forwarded-For); 0 means
+# none, and the header is ignored (brandkit/client_ip.py).
+BRANDKIT_TRUSTED_PROXY_COUNT = env_int("BRANDKIT_TRUSTED_PROXY_COUNT", default=0)
+AXES_FAILURE_LIMIT = BRANDKIT_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=BRANDKIT_LOGIN_COOLOFF_MINUTES)
+# Two separate counters: per client address, and per username (whatever address it comes from).
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "brandkit.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "brandkit.urls"
 WSGI_APPLICATION = "brandkit.wsgi.application"
@@ -121,6 +153,8 @@ RQ = {"COMMIT_MODE": "auto", "WORKER_CLASS": "projects.worker.BrandkitWorker"}
 # django-rq's admin link opens its dashboard to every staff user, brand admins included; the
 # dashboard is served at /django-rq/ to superusers only instead (brandkit/urls.py).
 RQ_SHOW_ADMIN_LINK = False
+# Bearer token for the queue stats API (monitoring); empty: superusers only (brandkit/urls.py).
+RQ_API_TOKEN = env_str("RQ_API_TOKEN", default="")
 
 # --- Files ----------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -156,8 +190,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", default=3600),
             "file_overwrite": False,
             # Stored names are content hashes and never rewritten (brandkit/storage.py), so
-            # browsers may keep every file for a year; the app serves local media the same way.
-            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # browsers may keep every file for a year; "private" because brand files are not
+            # public and no shared cache may keep them. Local media is served the same way.
+            "object_parameters": {"CacheControl": "private, max-age=31536000, immutable"},
         },
     }
 
@@ -285,6 +320,10 @@ PROVIDER_LIMITS = {
 # Hosts whose image URLs may be downloaded even though they resolve to private addresses. Empty in
 # every real deployment; tests name their loopback fake provider here explicitly.
 PROVIDER_DOWNLOAD_ALLOWED_HOSTS = env_list("PROVIDER_DOWNLOAD_ALLOWED_HOSTS", default=[])
+# Hosts the provider API client may connect to although they resolve to non-public addresses
+# (an operator's own gateway on a private network; tests: the loopback fake). Every other host is
+# vetted after DNS resolution, at connect time (projects/providers/http.py).
+PROVIDER_API_ALLOWED_HOSTS = env_list("PROVIDER_API_ALLOWED_HOSTS", default=[])
 # Fernet key(s) for provider keys a brand stores; derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", default="")
 
@@ -299,6 +338,8 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # django-axes logs every successful login at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

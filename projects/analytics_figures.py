@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from projects.charts import Bar, Series, bar_chart, line_chart
+from projects.charts import Bar, Series, bar_chart, line_chart, nice_axis_top, tick_decimals
 from projects.metrics import DayCell, PassRate, Summary
 from projects.selectors.analytics import BrandAnalytics
 
@@ -190,6 +190,8 @@ def _latency(analytics: BrandAnalytics) -> dict[str, Any]:
             )
             for name in providers
         ]
+        top = nice_axis_top(max((v for s in series for v in s.values if v is not None), default=0))
+        decimals = tick_decimals(top)
         chart = line_chart(
             chart_id="chart-latency",
             title="Median provider latency per day, by provider",
@@ -197,7 +199,10 @@ def _latency(analytics: BrandAnalytics) -> dict[str, Any]:
             "the table beside the chart lists each value.",
             x_labels=[_day_label(day) for day in analytics.days],
             series=series,
-            y_format=lambda value: f"{value:.1f} s",
+            # Ticks a round step apart, printed with just the decimals they need: one fixed
+            # decimal printed "0.2 s, 0.2 s, 0.1 s" for a 0.3 s top.
+            y_max=top,
+            y_format=lambda value: f"{value:.{decimals}f} s",
         )
     return {
         "overall": overall,

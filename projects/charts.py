@@ -171,6 +171,26 @@ def nice_ceiling(value: float) -> float:
     return next(top for step in steps if (top := round(step * power, 10)) >= value)
 
 
+def nice_axis_top(value: float) -> float:
+    """An axis top whose quarter ticks are themselves round (1, 2, 2.5 or 5 times a power of
+    ten): 0.3 gives 0.4 (ticks 0.1 apart), 7.2 gives 8 (ticks 2 apart)."""
+    if value <= 0:
+        return 1.0
+    quarter = value / 4
+    power = 10 ** math.floor(math.log10(quarter))
+    step = next(s for s in (1, 2, 2.5, 5, 10) if round(s * power, 10) >= quarter)
+    return round(4 * step * power, 10)
+
+
+def tick_decimals(top: float) -> int:
+    """The fewest decimals that print every quarter tick of `top` exactly, so no two read alike."""
+    for decimals in range(6):
+        ticks = [top * tick / 4 for tick in range(5)]
+        if all(abs(round(value, decimals) - value) < 1e-9 for value in ticks):
+            return decimals
+    return 6
+
+
 def _x(index: int, count: int, left: int, right: int) -> float:
     return left + (right - left) * (index / (count - 1) if count > 1 else 0.5)
 

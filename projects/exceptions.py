@@ -28,3 +28,8 @@ class InvalidTransition(ProjectsError):
         super().__init__(f"{article} {what} that is {current} cannot become {target}.")
         self.current = current
         self.target = target
+
+
+class ReplacesApproved(ProjectsError):
+    """Submitting an older version than the approved one: approving it would replace the approved
+    version, so the submitter must confirm (and the audit log records that they did)."""

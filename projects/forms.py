@@ -193,9 +193,11 @@ class GenerationForm(forms.Form):
         self.fields["reference_pack"].queryset = ReferencePack.objects.filter(
             brand=brand, status=VersionStatus.PUBLISHED
         )
-        self.fields["reference_images"].queryset = ReferenceImage.objects.filter(
-            pack__brand=brand, pack__status=VersionStatus.PUBLISHED
-        ).select_related("pack")
+        self.fields["reference_images"].queryset = (
+            ReferenceImage.objects.filter(pack__brand=brand, pack__status=VersionStatus.PUBLISHED)
+            .select_related("pack")
+            .order_by("pack__name", "-pack__version", "position")
+        )
         self.fields["source_version"].queryset = AssetVersion.objects.filter(
             asset__campaign=campaign
         ).select_related("asset")
@@ -211,6 +213,23 @@ class GenerationForm(forms.Form):
                     max_length=slot.max_characters,
                     help_text=f"At most {slot.max_characters} characters.",
                 )
+
+    @property
+    def reference_image_groups(self) -> dict[str, list[tuple[Any, list[Any]]]]:
+        """The picker's choices by pack: `current` holds the newest published version of each
+        pack, `older` the versions it replaced (shown behind a toggle; v1's images used to
+        repeat under v2)."""
+        groups: dict[str, list[tuple[Any, list[Any]]]] = {"current": [], "older": []}
+        newest: dict[str, int] = {}
+        by_pack: dict[int, tuple[Any, list[Any]]] = {}
+        for choice in self["reference_images"]:
+            pack = choice.data["value"].instance.pack
+            newest[pack.name] = max(newest.get(pack.name, 0), pack.version)
+            by_pack.setdefault(pack.pk, (pack, []))[1].append(choice)
+        for pack, choices in by_pack.values():
+            key = "current" if pack.version == newest[pack.name] else "older"
+            groups[key].append((pack, choices))
+        return groups
 
     @property
     def slot_fields(self) -> list[forms.BoundField]:
@@ -282,7 +301,10 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args: Any, asset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = asset.versions.order_by("-number")
+        # The approved version is never offered again: it is already approved.
+        self.fields["version"].queryset = asset.versions.exclude(
+            pk=asset.approved_version_id or 0
+        ).order_by("-number")
         self.fields["version"].initial = asset.latest_version_id
         self.fields["version"].label_from_instance = lambda version: f"Version {version.number}"
 

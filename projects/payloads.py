@@ -35,7 +35,8 @@ def fill_prompt_template(
     """Put slot values into a template's `{slot}` variables, checking each against its slot."""
     rules = {slot.key: slot for slot in slots}
     values: dict[str, str] = {}
-    for _literal, name, _spec, _conversion in string.Formatter().parse(prompt_template):
+    parsed = list(string.Formatter().parse(prompt_template))
+    for _literal, name, _spec, _conversion in parsed:
         if name is None or name in values:
             continue
         value = " ".join(str(slot_values.get(name, "")).split())
@@ -50,7 +51,11 @@ def fill_prompt_template(
                 f"{rule.max_characters}.",
             )
         values[name] = value
-    return prompt_template.format(**values)
+    # Assembled from the parse, never with str.format: the template is user text, and a format
+    # spec or conversion in it (`{product:>99999999}`, `{product.__class__}`) must do nothing.
+    return "".join(
+        literal + (values[name] if name is not None else "") for literal, name, _s, _c in parsed
+    )
 
 
 def compose_prompt(*, body: str, prefix: str = "", suffix: str = "") -> str:

@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("batches/<int:pk>/<str:action>/", campaigns.batch_control, name="batch_control"),
     path("assets/<int:pk>/", assets.asset_detail, name="asset_detail"),
+    path("assets/<int:pk>/status.json", assets.asset_status, name="asset_status"),
     path("assets/<int:pk>/submit/", assets.asset_submit, name="asset_submit"),
     path("assets/<int:pk>/decide/", assets.asset_decide, name="asset_decide"),
     path("assets/<int:pk>/edit/", assets.asset_edit, name="asset_edit"),

@@ -9,10 +9,15 @@ from django.db.models import Model
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.debug import sensitive_post_parameters
 
-from brandkit.admin.forms import BrandFontForm, BrandLogoForm, BrandProviderCredentialForm
+from brandkit.admin.forms import (
+    BrandFontForm,
+    BrandLogoForm,
+    BrandProviderCredentialForm,
+    MembershipForm,
+)
 from brandkit.admin.scoping import BrandScopedAdminMixin, BrandScopedInlineMixin, thumbnail_html
 from brandkit.models import (
     Brand,
@@ -58,8 +63,16 @@ class BrandFontInline(BrandScopedInlineMixin, admin.TabularInline):
     parent_brand_path = "pk"
     form = BrandFontForm
     extra = 0
-    fields = ["role", "family", "style", "upload", "sha256"]
-    readonly_fields = ["family", "style", "sha256"]
+    fields = ["role", "family", "style", "upload", "file_hash"]
+    readonly_fields = ["family", "style", "file_hash"]
+
+    # The full 64-character hash made the brand page overflow at 1366 px; the first 12 characters
+    # identify the file, and the whole hash is in the tooltip (and selectable).
+    @admin.display(description="sha256")
+    def file_hash(self, obj: BrandFont) -> str:
+        if not obj.sha256:
+            return "—"
+        return format_html('<code title="{}">{}…</code>', obj.sha256, obj.sha256[:12])
 
 
 class BrandLogoInline(BrandScopedInlineMixin, admin.TabularInline):
@@ -116,10 +129,10 @@ class ModelMappingInline(BrandScopedInlineMixin, admin.TabularInline):
 
 class MembershipInline(BrandScopedInlineMixin, admin.TabularInline):
     model = Membership
+    form = MembershipForm
     parent_brand_path = "pk"
     extra = 0
-    fields = ["user", "role"]
-    autocomplete_fields: list[str] = []
+    fields = ["username", "role"]
 
 
 @admin.register(Brand)
@@ -150,17 +163,15 @@ class BrandAdmin(BrandScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Palette")
     def palette(self, obj: Brand) -> str:
-        swatches = "".join(
-            format_html(
-                '<span title="{} {}" style="display:inline-block;width:16px;height:16px;'
-                'margin-right:2px;border:1px solid #ccc;background:{}"></span>',
-                color.name,
-                color.hex,
-                color.hex,
-            )
-            for color in obj.colors.all()
+        # format_html_join, never format_html over joined HTML: a colour named "{0}" would be
+        # read as a format field (the admin list answered 500 for it).
+        swatches = format_html_join(
+            "",
+            '<span title="{} {}" style="display:inline-block;width:16px;height:16px;'
+            'margin-right:2px;border:1px solid #ccc;background:{}"></span>',
+            ((color.name, color.hex, color.hex) for color in obj.colors.all()),
         )
-        return format_html("{}", format_html(swatches)) if swatches else "—"
+        return swatches or "—"
 
     # The form carries provider API keys (provider_credentials-N-api_key): keep every POST value
     # out of error reports.

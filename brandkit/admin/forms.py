@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 
 from brandkit.exceptions import InvalidProviderCredential, InvalidTemplate
@@ -20,6 +21,7 @@ from brandkit.models import (
     BrandFont,
     BrandLogo,
     BrandProviderCredential,
+    Membership,
     ReferenceImage,
 )
 from brandkit.services.poster_templates import prompt_variables
@@ -203,3 +205,38 @@ class BrandProviderCredentialForm(forms.ModelForm):
         except InvalidProviderCredential as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
         return cleaned_data
+
+
+class MembershipForm(forms.ModelForm):
+    """A member is named by exact username: a brand admin must not be offered a list of every
+    account on the platform (other brands' people included)."""
+
+    username = forms.CharField(max_length=150, help_text="The member's exact username.")
+
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["username"].initial = self.instance.user.get_username()
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model()._default_manager.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                "No active account has this username; ask the person to sign up first, or check "
+                "the spelling (it is case-sensitive)."
+            )
+        brand_id = self.instance.brand_id
+        if (
+            brand_id is not None
+            and Membership.objects.filter(brand_id=brand_id, user=user)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError("This user is already a member of the brand.")
+        self.instance.user = user
+        return username

@@ -13,8 +13,10 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from brandkit.choices import AuditVerb
 from brandkit.models import Brand, PosterTemplate, ReferencePack
 from brandkit.selectors import brand_ids_administered_by
+from brandkit.services.audit import audit_record
 
 SCOPED_FOREIGN_KEYS: dict[type[Model], str] = {
     Brand: "pk__in",
@@ -74,6 +76,34 @@ class BrandScopedAdminMixin:
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._may_touch(request, obj)
+
+    # Every admin change to a brand's data also goes to the brand's audit log (Django's own
+    # LogEntry is not shown to brand admins): budget changes, members, palette, fonts, ...
+    def _audit(self, request: HttpRequest, obj: Model, verb: AuditVerb, message: Any) -> None:
+        brand_id = object_brand_id(obj, self.brand_path)
+        if brand_id is None:
+            return
+        audit_record(
+            brand_id=brand_id,
+            verb=verb,
+            subject=obj,
+            actor=request.user,
+            campaign_id=obj.pk if obj._meta.label_lower == "projects.campaign" else None,
+            data={"change": message} if message else {},
+        )
+
+    def log_addition(self, request: HttpRequest, obj: Model, message: Any) -> Any:
+        self._audit(request, obj, AuditVerb.ADMIN_ADDED, message)
+        return super().log_addition(request, obj, message)  # type: ignore[misc]
+
+    def log_change(self, request: HttpRequest, obj: Model, message: Any) -> Any:
+        self._audit(request, obj, AuditVerb.ADMIN_CHANGED, message)
+        return super().log_change(request, obj, message)  # type: ignore[misc]
+
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        for obj in queryset:
+            self._audit(request, obj, AuditVerb.ADMIN_DELETED, "")
+        return super().log_deletions(request, queryset)  # type: ignore[misc]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)  # type: ignore[misc]

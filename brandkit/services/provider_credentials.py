@@ -8,7 +8,6 @@ it reaches the database (`brandkit.crypto`), and it is never logged nor put in a
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import urllib.parse
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
+from brandkit.addresses import is_internal_host
 from brandkit.crypto import decrypt_secret, encrypt_secret
 from brandkit.exceptions import InvalidProviderCredential
 from brandkit.models import Brand, BrandProviderCredential
@@ -44,19 +44,11 @@ class CleanedCredential:
 
 
 def _allowed_hosts() -> frozenset[str]:
-    hosts = getattr(settings, "PROVIDER_DOWNLOAD_ALLOWED_HOSTS", ())
+    hosts = [
+        *getattr(settings, "PROVIDER_API_ALLOWED_HOSTS", ()),
+        *getattr(settings, "PROVIDER_DOWNLOAD_ALLOWED_HOSTS", ()),
+    ]
     return frozenset(host.strip().strip("[]").lower() for host in hosts if host.strip())
-
-
-def _is_internal_host(host: str) -> bool:
-    """Loopback names and non-public IP literals (names are not resolved here)."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
 
 
 def base_url_clean(base_url: str) -> str:
@@ -93,7 +85,7 @@ def base_url_clean(base_url: str) -> str:
             "request, so plain http:// and other schemes are refused).",
             field="base_url",
         )
-    elif _is_internal_host(host):
+    elif is_internal_host(host):
         raise InvalidProviderCredential(
             "The base URL must name a public host, not a loopback or private address.",
             field="base_url",

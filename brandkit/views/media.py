@@ -1,16 +1,19 @@
-"""Serving stored media from local storage with long-lived cache headers.
+"""Serving stored media from local storage to members of a brand that uses the file.
 
 Every file Brandkit stores is content-addressed (`folder/xx/<sha256>[-size].ext`, see
 `brandkit.storage` and `brandkit.thumbnails`) and never rewritten, so a URL always means the same
-bytes and browsers may keep them for a year without asking again. Only names of exactly that shape
+bytes and browsers may keep them for a year without asking again (privately: the answer depends
+on who asks, see brandkit/media_access.py). Only names of exactly that shape
 are served; anything else is a 404, and the path handed to the storage is rebuilt from the parts
 the pattern matched, never taken from the request. On S3 this view is not routed: the bucket
-serves the files, with the same Cache-Control set on upload (settings `object_parameters`).
+serves the files through signed URLs, with the same Cache-Control set on upload (settings
+`object_parameters`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -18,7 +21,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
-CACHE_CONTROL = "public, max-age=31536000, immutable"
+from brandkit.media_access import user_may_read_file
+
+# "private": a shared cache must never hand one brand's file to another brand's user.
+CACHE_CONTROL = "private, max-age=31536000, immutable"
 IMAGE_EXTENSIONS = {
     "png": "image/png",
     "jpg": "image/jpeg",
@@ -42,8 +48,17 @@ CONTENT_ADDRESSED_NAME = re.compile(
 )
 
 
-def content_addressed_file(name: str) -> tuple[str, str, str] | None:
-    """(storage name, sha256, content type) for a well-formed content-addressed name, else None."""
+@dataclass(frozen=True)
+class ContentAddressedFile:
+    stored_name: str
+    folder: str
+    sha256: str
+    size: int | None
+    content_type: str
+
+
+def content_addressed_file(name: str) -> ContentAddressedFile | None:
+    """The parts of a well-formed content-addressed name, else None."""
     match = CONTENT_ADDRESSED_NAME.fullmatch(name)
     if match is None:
         return None
@@ -52,15 +67,16 @@ def content_addressed_file(name: str) -> tuple[str, str, str] | None:
     if match["extension"] not in content_types or prefix != sha256[:2]:
         return None
     stored_name = f"{folder}/{prefix}/{sha256}{match['size'] or ''}.{match['extension']}"
-    return stored_name, sha256, content_types[match["extension"]]
+    size = int(match["size"][1:]) if match["size"] else None
+    return ContentAddressedFile(
+        stored_name, folder, sha256, size, content_types[match["extension"]]
+    )
 
 
-# Login is required although the names are unguessable sha256 hashes: media belongs to brands,
-# and a login keeps a leaked URL (a pasted link, a referrer) from opening files to the world.
-# There is no per-brand check, which would cost a lookup across every table that stores files on
-# each thumbnail request; any signed-in user who already knows a file's hash can fetch it. The
-# response is still "public" so the browser (and a private proxy, if any) can keep it for a year:
-# the same URL can never mean other bytes. Put a shared CDN in front only if that is acceptable.
+# A hash is not a secret (it travels in payloads, referrers, pasted links), so every request is
+# checked against the user's brands: a file is served only to members of a brand with a row that
+# points at it, and anyone else gets the same 404 as for a missing file. The answer is "private"
+# so the browser may keep it for a year (the URL can never mean other bytes) but no shared cache.
 @login_required
 @require_safe
 def media_file(request: HttpRequest, name: str) -> HttpResponse:
@@ -69,12 +85,15 @@ def media_file(request: HttpRequest, name: str) -> HttpResponse:
     found = content_addressed_file(name)
     if found is None:
         raise Http404("No such file.")
-    stored_name, sha256, content_type = found
-    if not default_storage.exists(stored_name):
+    if not user_may_read_file(
+        user=request.user, folder=found.folder, sha256=found.sha256, size=found.size
+    ):
         raise Http404("No such file.")
-    etag = f'"{sha256}"'
+    if not default_storage.exists(found.stored_name):
+        raise Http404("No such file.")
+    etag = f'"{found.sha256}"'
     response = get_conditional_response(request, etag=etag) or FileResponse(
-        default_storage.open(stored_name, "rb"), content_type=content_type
+        default_storage.open(found.stored_name, "rb"), content_type=found.content_type
     )
     response["Cache-Control"] = CACHE_CONTROL
     response["ETag"] = etag

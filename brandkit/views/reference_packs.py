@@ -171,7 +171,13 @@ def _add_create_errors(form: ReferencePackCreateForm, error: ValidationError) ->
 @login_required
 @require_POST
 def reference_pack_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publishing cannot be undone, so the first POST (the pack page's button) only asks; the
+    confirmation page posts again with `confirm=yes`. A page, not a JS dialog: it works without
+    scripts and needs no inline code under the CSP."""
     pack = pack_for_admin(request, pk)
+    if request.POST.get("confirm") != "yes":
+        context = {"pack": pack, "image_count": pack.images.count()}
+        return render(request, "brandkit/reference_pack_publish_confirm.html", context)
     try:
         published = reference_pack_publish(pack=pack, user=request.user)
     except BrandkitError as exc:

@@ -19,7 +19,6 @@ address check; nothing else private is ever reached.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import os
 import socket
 import ssl
@@ -32,6 +31,7 @@ import httpcore
 import httpx
 from django.conf import settings
 
+from brandkit.addresses import is_public_address
 from projects.providers.base import ProviderError, ProviderErrorKind
 from projects.providers.outputs import VerifiedImage, verify_image
 
@@ -43,8 +43,6 @@ MAX_REDIRECTS = 3
 RETRY_DELAY = 0.5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 WEB_PORTS = frozenset({80, 443})
-# NAT64 prefixes embed an IPv4 address (64:ff9b::7f00:1 is 127.0.0.1) yet count as global.
-_NAT64_NETWORKS = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 _HTTPCORE_ERRORS = (
     httpcore.TimeoutException,
     httpcore.NetworkError,
@@ -100,18 +98,6 @@ def parse_target(url: str, *, provider: str = "") -> DownloadTarget:
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     host_header = name if port == default_port else f"{name}:{port}"
     return DownloadTarget(scheme, host, port, path, host_header)
-
-
-def is_public_address(address: str) -> bool:
-    """True only for a globally routable unicast address (embedded IPv4 forms checked too)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped or any(ip in network for network in _NAT64_NETWORKS):
-            return False
-        embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is not None and not is_public_address(str(embedded)):
-            return False
-    return ip.is_global and not ip.is_multicast
 
 
 def resolve_vetted(

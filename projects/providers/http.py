@@ -5,6 +5,13 @@ across fork). A transport exception (`error_from_transport`) or an error status
 (`error_from_response`, which reads the body through errors.py) becomes a `ProviderError`, so
 adapters never let an httpx exception out. No message carries request headers, and provider text
 passes `errors.redact()` with the caller's secrets.
+
+Every connection is vetted when it is made, after DNS resolution (`VettingBackend`): a base URL
+is typed by a brand admin, so a host name that resolves to a loopback, private, link-local or
+otherwise non-public address is refused, and the socket goes to the exact address that was
+checked (no DNS rebinding between check and connect). Redirects are never followed. Hosts in
+`settings.PROVIDER_API_ALLOWED_HOSTS` (tests: the loopback fake provider; an operator's own
+gateway) skip the check; downloads (`downloads.py`) apply the same address rules.
 """
 
 from __future__ import annotations
@@ -12,14 +19,17 @@ from __future__ import annotations
 import email.utils
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import httpcore
 import httpx
 from django.conf import settings
 
+from brandkit.addresses import is_public_address
 from projects.providers.base import ProviderError, ProviderErrorKind
 from projects.providers.errors import error_details, error_from_details
 
@@ -39,6 +49,77 @@ class ClientConfig:
     pool_timeout: float = 10.0
     max_connections: int = 20
     max_keepalive_connections: int = 10
+
+
+class RefusedAddress(httpcore.ConnectError):
+    """A connection refused before it was made: the host resolves to a non-public address."""
+
+
+def allowed_hosts() -> frozenset[str]:
+    hosts = getattr(settings, "PROVIDER_API_ALLOWED_HOSTS", ())
+    return frozenset(host.strip().strip("[]").lower().rstrip(".") for host in hosts if host)
+
+
+def vetted_addresses(host: str, port: int) -> tuple[str, ...]:
+    """The host's addresses, resolved once; RefusedAddress if any of them is not public."""
+    name = host.strip("[]").lower()
+    try:
+        infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"could not resolve {name}") from exc
+    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+    if name.rstrip(".") in allowed_hosts():
+        return addresses
+    refused = [address for address in addresses if not is_public_address(address)]
+    if refused or not addresses:
+        raise RefusedAddress(
+            f"{name} resolves to {', '.join(refused) or 'no address'}, which is not a public "
+            "address (loopback, private, link-local or reserved); the request was not sent"
+        )
+    return addresses
+
+
+class VettingBackend(httpcore.SyncBackend):
+    """Resolves, vets and connects to the vetted address itself, whatever DNS says next."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[tuple[int, int, int | bytes]] | None = None,
+    ) -> httpcore.NetworkStream:
+        error: Exception = httpcore.ConnectError(f"no address for {host}")
+        for address in vetted_addresses(host, port):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                error = exc
+        raise error
+
+
+class VettedTransport(httpx.HTTPTransport):
+    """httpx's transport with the pool built on VettingBackend.
+
+    httpx has no public hook for the network backend, so the pool is rebuilt here the way
+    HTTPTransport builds it (httpx 0.28), plus the backend; tests/projects/test_providers_http.py
+    fails if a host resolving to loopback is reached, so an httpx change cannot silently drop it.
+    TLS still gets the host name (SNI, certificate check) because httpcore passes it separately.
+    """
+
+    def __init__(self, *, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, retries=0, trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=False,
+            retries=0,
+            network_backend=VettingBackend(),
+        )
 
 
 def build_client(config: ClientConfig) -> httpx.Client:
@@ -63,7 +144,7 @@ def build_client(config: ClientConfig) -> httpx.Client:
         ),
         follow_redirects=False,
         trust_env=False,
-        transport=httpx.HTTPTransport(limits=limits, retries=0, trust_env=False),
+        transport=VettedTransport(limits=limits),
     )
 
 
@@ -165,7 +246,16 @@ def error_from_transport(exc: Exception, *, provider: str, is_submit: bool) -> P
     """A ProviderError for an httpx exception. The message names the failure, never the request.
 
     After the body was sent (a read timeout, a dropped connection), a submit may have been billed.
+    A connection refused by the address check is not retryable: the base URL must change.
     """
+    if isinstance(exc.__cause__, RefusedAddress):
+        return ProviderError(
+            ProviderErrorKind.INVALID_PARAMETER,
+            f"{provider}: the provider base URL is not allowed: {exc.__cause__}",
+            provider=provider,
+            code="refused_address",
+            may_have_billed=False,
+        )
     if isinstance(exc, (*_NOT_SENT, httpx.InvalidURL)):
         what, sent = "could not connect", False
     elif isinstance(exc, httpx.TimeoutException):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -62,8 +63,9 @@ def campaign_spend(*, campaign: Campaign) -> Spend:
 
 def campaign_generations(*, campaign: Campaign, status: str = "") -> QuerySet[Generation]:
     """The campaign's generations, newest first, for paging: slice it, and each page's rows
-    arrive with their outputs in one more query."""
-    generations = Generation.objects.filter(campaign=campaign)
+    arrive with their outputs in one more query. Reproductions are left out: they make no asset
+    version, so their row had an empty output cell; the asset page shows their result."""
+    generations = Generation.objects.filter(campaign=campaign, is_reproduction=False)
     if status:
         generations = generations.filter(status=status)
     return (
@@ -177,3 +179,25 @@ def recent_versions_of_brand(*, brand_id: int, limit: int = 20) -> list[AssetVer
         .select_related("asset")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def asset_live_state(*, asset: Asset) -> dict[str, object]:
+    """What the asset page shows that background work can change, for its live refresh: the
+    versions, the review status, and the edits and reproductions still running (three queries)."""
+    from projects.choices import GENERATION_ACTIVE
+    from projects.models import Generation, Reproduction
+
+    numbers = list(asset.versions.order_by("number").values_list("number", flat=True))
+    working = Generation.objects.filter(
+        Q(source_version__asset=asset) | Q(reproduction__version__asset=asset),
+        status__in=list(GENERATION_ACTIVE),
+    ).count()
+    reproductions = Reproduction.objects.filter(
+        version__asset=asset, finished_at__isnull=False
+    ).count()
+    state = f"{numbers}|{asset.review_status}|{working}|{reproductions}"
+    return {
+        "latest": numbers[-1] if numbers else None,
+        "working": working,
+        "state": hashlib.sha256(state.encode()).hexdigest()[:16],
+    }

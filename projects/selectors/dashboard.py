@@ -8,12 +8,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
 from django.utils import timezone
 
 from brandkit.selectors import brand_list_for_user
-from projects.choices import GENERATION_ACTIVE, GENERATION_FINISHED, CampaignStatus
-from projects.models import Campaign, Generation
+from projects.choices import (
+    GENERATION_ACTIVE,
+    GENERATION_FINISHED,
+    CampaignStatus,
+    Decision,
+    ReviewStatus,
+)
+from projects.models import Asset, Campaign, Generation, Review
 from projects.selectors.campaigns import Spend
 
 if TYPE_CHECKING:
@@ -22,6 +28,7 @@ if TYPE_CHECKING:
 
 DASHBOARD_CAMPAIGNS = 8
 DASHBOARD_GENERATIONS = 10
+DASHBOARD_CHANGES = 8
 
 
 @dataclass(frozen=True)
@@ -155,3 +162,30 @@ def month_spend_by_brand(*, user: AnyUser, now: datetime | None = None) -> Month
         for brand in brands
     ]
     return MonthSpend(month=start, brands=rows)
+
+
+def changes_requested_for(*, user: AnyUser, limit: int = DASHBOARD_CHANGES) -> list[Asset]:
+    """Assets the user made or submitted that a reviewer sent back, newest decision first, each
+    with `last_request` (the review asking for changes: its comment, step and round)."""
+    if not user.is_authenticated:
+        return []
+    requests = Review.objects.filter(decision=Decision.REQUEST_CHANGES).select_related("decided_by")
+    assets = (
+        Asset.objects.filter(
+            Q(created_by=user) | Q(submitted_by=user),
+            review_status=ReviewStatus.CHANGES_REQUESTED,
+            campaign__brand__in=brand_list_for_user(user=user),
+        )
+        .select_related("campaign", "submitted_version")
+        .prefetch_related(
+            Prefetch(
+                "reviews", queryset=requests.order_by("-decided_at"), to_attr="change_requests"
+            )
+        )
+        .order_by("-updated_at")[:limit]
+    )
+    found = []
+    for asset in assets:
+        asset.last_request = asset.change_requests[0] if asset.change_requests else None
+        found.append(asset)
+    return found

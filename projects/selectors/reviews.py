@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from brandkit.models import AuditEvent, Brand
 from brandkit.selectors import brand_list_for_user
-from projects.choices import CheckStatus, ReviewStatus
-from projects.models import ApprovalStep, Asset, AssetVersion, VersionPoster
+from projects.choices import CheckStatus, Decision, ReviewStatus
+from projects.models import ApprovalStep, Asset, AssetVersion, Campaign, Review, VersionPoster
 from projects.services.approvals import REVIEWER_ROLES
 
 if TYPE_CHECKING:
@@ -157,8 +158,21 @@ INBOX_RELATED = ("campaign__brand", "submitted_version__poster", "submitted_by",
 def review_inbox_items(
     assets: list[Asset], steps_by_brand: dict[int, list[ChainStep]]
 ) -> list[Asset]:
-    """Name each shown asset's current step (`asset.step_name`), from the chains already read."""
+    """Name each shown asset's current step (`asset.step_name`), from the chains already read,
+    and give a resubmission its latest "changes requested" (`asset.earlier_request`, one query
+    for the page)."""
+    earlier: dict[int, Review] = {}
+    for review in (
+        Review.objects.filter(
+            asset__in=[asset.pk for asset in assets if asset.review_round > 1],
+            decision=Decision.REQUEST_CHANGES,
+        )
+        .select_related("decided_by")
+        .order_by("asset_id", "-decided_at")
+    ):
+        earlier.setdefault(review.asset_id, review)
     for asset in assets:
+        asset.earlier_request = earlier.get(asset.pk)  # type: ignore[attr-defined]
         steps = steps_by_brand.get(asset.campaign.brand_id, [])
         in_chain = asset.current_step < len(steps)
         asset.step_name = steps[asset.current_step].name if in_chain else "Brand review"  # type: ignore[attr-defined]
@@ -209,19 +223,45 @@ def asset_reviews(*, asset: Asset) -> list[object]:
 
 
 def audit_events(
-    *, brand: Brand, campaign_id: int | None = None, asset_id: int | None = None
+    *,
+    brand: Brand,
+    campaign_id: int | None = None,
+    asset_id: int | None = None,
+    asset_title: str = "",
 ) -> QuerySet[AuditEvent]:
+    """The brand's log, newest first; `asset_title` matches part of an asset's title."""
     events = AuditEvent.objects.filter(brand=brand).select_related("actor")
     if campaign_id:
         events = events.filter(campaign_id=campaign_id)
     if asset_id:
         events = events.filter(asset_id=asset_id)
+    if asset_title:
+        assets = Asset.objects.filter(campaign__brand=brand, title__icontains=asset_title)
+        events = events.filter(asset_id__in=assets.values("pk"))
     return events.order_by("-created_at", "-id")
+
+
+def audit_names(*, brand: Brand, events: Iterable[AuditEvent]) -> dict[str, dict[int, str]]:
+    """Campaign names and asset titles for the ids a page of events mentions (two queries)."""
+    events = list(events)
+    campaign_ids = {event.campaign_id for event in events if event.campaign_id}
+    asset_ids = {event.asset_id for event in events if event.asset_id}
+    return {
+        "campaigns": dict(
+            Campaign.objects.filter(brand=brand, pk__in=campaign_ids).values_list("pk", "name")
+        ),
+        "assets": dict(
+            Asset.objects.filter(campaign__brand=brand, pk__in=asset_ids).values_list("pk", "title")
+        ),
+    }
 
 
 def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
     """The reference images a version's request sent, in order, as thumbnails and labels (two
-    queries: pack images and earlier versions, matched by content hash)."""
+    queries: pack images and earlier versions, matched by content hash).
+
+    Only the asset's own brand is searched: the same bytes may exist in another brand's pack,
+    whose name must not show here."""
     from brandkit.models import ReferenceImage
     from brandkit.thumbnails import thumbnail_url
     from projects.providers.references import is_pointer, payload_pointers
@@ -233,13 +273,18 @@ def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
     ]
     if not hashes:
         return []
+    brand_id = Campaign.objects.filter(assets=version.asset_id).values("brand_id")
     pack_images = {
         image.sha256: image
-        for image in ReferenceImage.objects.filter(sha256__in=hashes).select_related("pack")
+        for image in ReferenceImage.objects.filter(
+            sha256__in=hashes, pack__brand_id__in=brand_id
+        ).select_related("pack")
     }
     versions = {
         other.image_sha256: other
-        for other in AssetVersion.objects.filter(image_sha256__in=hashes).select_related("asset")
+        for other in AssetVersion.objects.filter(
+            image_sha256__in=hashes, asset__campaign__brand_id__in=brand_id
+        ).select_related("asset")
     }
     references = []
     for sha256 in hashes:
@@ -265,3 +310,8 @@ def version_references(*, version: AssetVersion) -> list[dict[str, str]]:
 def version_poster(*, version: AssetVersion) -> VersionPoster | None:
     """The version's composited poster and brand checks, if it has one (yet)."""
     return VersionPoster.objects.filter(version=version).first()
+
+
+def brand_campaign_names(*, brand: Brand) -> list[tuple[int, str]]:
+    """(id, name) of the brand's campaigns, by name, for filters."""
+    return list(Campaign.objects.filter(brand=brand).order_by("name").values_list("pk", "name"))

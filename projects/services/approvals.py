@@ -28,7 +28,7 @@ from projects.choices import (
     Decision,
     ReviewStatus,
 )
-from projects.exceptions import InvalidTransition, ProjectsError
+from projects.exceptions import InvalidTransition, ProjectsError, ReplacesApproved
 from projects.models import ApprovalStep, Asset, AssetVersion, Generation, Review
 from projects.services.notifications import notify_decision, notify_reviewers
 
@@ -97,8 +97,18 @@ def _move(asset: Asset, target: ReviewStatus) -> None:
     asset.review_status = target
 
 
-def approval_submit(*, asset: Asset, version: AssetVersion, user: AbstractBaseUser) -> Asset:
-    """Put one exact version of the asset in front of the first step's reviewers."""
+def approval_submit(
+    *,
+    asset: Asset,
+    version: AssetVersion,
+    user: AbstractBaseUser,
+    replace_approved: bool = False,
+) -> Asset:
+    """Put one exact version of the asset in front of the first step's reviewers.
+
+    The approved version is not submitted again. A version older than the approved one would,
+    once approved, replace it: that needs `replace_approved=True` (the page asks), and the
+    audit entry records which approved version it is meant to replace."""
     with transaction.atomic():
         asset = _lock(asset)
         brand = asset.campaign.brand
@@ -108,6 +118,18 @@ def approval_submit(*, asset: Asset, version: AssetVersion, user: AbstractBaseUs
             raise NotAllowed("That version belongs to another asset.")
         if asset.review_status == ReviewStatus.IN_REVIEW:
             raise InvalidTransition("in review", "in review", what="asset")
+        approved = asset.approved_version
+        replaces: int | None = None
+        if approved is not None and version.pk == approved.pk:
+            raise NotAllowed(f"Version {version.number} is already approved.")
+        if approved is not None and version.number < approved.number:
+            if not replace_approved:
+                raise ReplacesApproved(
+                    f"Version {version.number} is older than the approved version "
+                    f"{approved.number}; if it is approved it replaces version "
+                    f"{approved.number}. Confirm to submit it anyway."
+                )
+            replaces = approved.number
         _move(asset, ReviewStatus.IN_REVIEW)
         asset.submitted_version = version
         asset.submitted_by = user
@@ -133,7 +155,8 @@ def approval_submit(*, asset: Asset, version: AssetVersion, user: AbstractBaseUs
             campaign_id=asset.campaign_id,
             asset_id=asset.pk,
             version_id=version.pk,
-            data={"version": version.number, "round": asset.review_round},
+            data={"version": version.number, "round": asset.review_round}
+            | ({"replaces_approved_version": replaces} if replaces else {}),
         )
         step = approval_step(brand_id=brand.pk, position=0)
         reviewers = step_reviewers(asset=asset, step=step)

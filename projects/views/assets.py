@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from brandkit.selectors import brand_role
 from projects.choices import GenerationMode, ReviewStatus
-from projects.exceptions import ProjectsError
+from projects.exceptions import ProjectsError, ReplacesApproved
 from projects.forms import DecisionForm, EditFromVersionForm, SubmitForm
 from projects.models import Asset, AssetVersion
 from projects.payloads import payload_diff
@@ -20,6 +21,7 @@ from projects.selectors import (
     version_poster,
     version_references,
 )
+from projects.selectors.campaigns import asset_live_state
 from projects.services.approvals import (
     REVIEWER_ROLES,
     SUBMITTER_ROLES,
@@ -60,6 +62,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_work = role in SUBMITTER_ROLES
     poster = version_poster(version=current) if current else None
+    kept_decision = decision_error_for(request, asset.pk) if can_decide else None
     context = {
         "poster": poster,
         "show_raw": request.GET.get("raw") == "1" or poster is None or not poster.image,
@@ -74,15 +77,28 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "can_decide": can_decide,
         "can_work": can_work,
-        "can_submit": can_work and asset.review_status != ReviewStatus.IN_REVIEW and versions,
+        # Nothing to offer once the only version is the approved one.
+        "can_submit": can_work
+        and asset.review_status != ReviewStatus.IN_REVIEW
+        and any(version.pk != asset.approved_version_id for version in versions),
         "submit_form": SubmitForm(asset=asset) if can_work and versions else None,
-        "decision_form": DecisionForm(initial={"version": current.pk}) if can_decide else None,
+        "decision_form": DecisionForm(
+            initial={"version": current.pk, **_kept_decision(kept_decision)}
+        )
+        if can_decide
+        else None,
+        "decision_error": kept_decision["message"] if kept_decision else "",
         "edit_form": EditFromVersionForm(initial={"version": current.pk})
         if can_work and current
         else None,
         "is_own": is_own,
+        "live": asset_live_state(asset=asset),
     }
     return render(request, "projects/asset_detail.html", context)
+
+
+def _kept_decision(kept: dict | None) -> dict[str, str]:
+    return {"decision": kept["decision"], "comment": kept["comment"]} if kept else {}
 
 
 def _back(asset: Asset, version: AssetVersion | None = None) -> HttpResponse:
@@ -98,8 +114,17 @@ def asset_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Pick a version of this asset to submit.")
         return _back(asset)
+    version = form.cleaned_data["version"]
     try:
-        approval_submit(asset=asset, version=form.cleaned_data["version"], user=request.user)
+        approval_submit(
+            asset=asset,
+            version=version,
+            user=request.user,
+            replace_approved=request.POST.get("replace_approved") == "yes",
+        )
+    except ReplacesApproved as exc:
+        context = {"asset": asset, "version": version, "message": exc.message}
+        return render(request, "projects/asset_submit_confirm.html", context)
     except ProjectsError as exc:
         messages.error(request, exc.message)
     else:
@@ -127,13 +152,33 @@ def asset_decide(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
         )
     except ProjectsError as exc:
-        messages.error(request, exc.message)
+        # Back to where the decision was made, with the choice and comment kept and the error
+        # shown next to that form (not a bare message at the top of another page).
+        request.session[DECISION_ERROR_SESSION_KEY] = {
+            "asset": asset.pk,
+            "decision": form.cleaned_data["decision"],
+            "comment": form.cleaned_data["comment"],
+            "message": exc.message,
+        }
+        if request.POST.get("next") == "inbox":
+            return redirect(reverse("projects:review_inbox") + f"#inbox-{asset.pk}")
     else:
         messages.success(request, f"{review.get_decision_display()}: version {version.number}.")
         next_url = request.POST.get("next")
         if next_url == "inbox":
             return redirect("projects:review_inbox")
     return _back(asset, version)
+
+
+DECISION_ERROR_SESSION_KEY = "decision-error"
+
+
+def decision_error_for(request: HttpRequest, asset_id: int | None = None) -> dict | None:
+    """The refused decision kept for the page it returns to (once), for one asset or any."""
+    kept = request.session.get(DECISION_ERROR_SESSION_KEY)
+    if kept and (asset_id is None or kept.get("asset") == asset_id):
+        return request.session.pop(DECISION_ERROR_SESSION_KEY)
+    return None
 
 
 @login_required
@@ -208,3 +253,10 @@ def asset_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
         },
     )
+
+
+@login_required
+def asset_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The asset page's live state (static/js/asset_live.js polls it and reloads on change)."""
+    asset = asset_get_for_user(pk=pk, user=request.user)
+    return JsonResponse(asset_live_state(asset=asset))

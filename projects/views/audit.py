@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -14,6 +16,7 @@ from brandkit.csv_cells import csv_line
 from brandkit.models import Brand
 from brandkit.selectors import brand_list_for_user
 from projects.selectors import audit_events
+from projects.selectors.reviews import audit_names, brand_campaign_names
 
 CSV_COLUMNS = [
     "time",
@@ -37,16 +40,26 @@ def _admin_brand(request: HttpRequest, slug: str) -> Brand:
         .first()
     )
     if brand is None:
+        if brand_list_for_user(user=request.user).filter(slug=slug).exists():
+            # A member may know the brand exists: say why, rather than a bare 404.
+            raise PermissionDenied("Only the brand's admins can read its audit log.")
         raise Http404("No such brand.")
     return brand
 
 
-def _filters(request: HttpRequest) -> dict[str, int | None]:
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    """Campaign (chosen by name; the value is its id), asset by id (links from the table) or by
+    part of its title (typed)."""
+
     def number(name: str) -> int | None:
         value = request.GET.get(name, "")
         return int(value) if value.isdigit() else None
 
-    return {"campaign_id": number("campaign"), "asset_id": number("asset")}
+    return {
+        "campaign_id": number("campaign"),
+        "asset_id": number("asset"),
+        "asset_title": request.GET.get("asset_title", "").strip()[:200],
+    }
 
 
 @login_required
@@ -54,11 +67,24 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     brand = _admin_brand(request, slug)
     filters = _filters(request)
     page = Paginator(audit_events(brand=brand, **filters), 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "projects/audit_log.html",
-        {"brand": brand, "page": page, "filters": filters, "query": request.GET.urlencode()},
-    )
+    names = audit_names(brand=brand, events=page.object_list)
+    rows = [
+        (
+            event,
+            names["campaigns"].get(event.campaign_id or 0, ""),
+            names["assets"].get(event.asset_id or 0, ""),
+        )
+        for event in page.object_list
+    ]
+    context = {
+        "brand": brand,
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "campaigns": brand_campaign_names(brand=brand),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "projects/audit_log.html", context)
 
 
 CSV_CHUNK_ROWS = 2000

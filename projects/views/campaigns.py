@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,7 +62,11 @@ def _campaign_or_404(request: HttpRequest, pk: int) -> Campaign:
 
 
 def _selected_template(request: HttpRequest, campaign: Campaign) -> PosterTemplate | None:
-    template_id = request.POST.get("poster_template") or request.GET.get("template")
+    template_id = (
+        request.POST.get("poster_template")
+        or request.GET.get("template")
+        or request.GET.get("poster_template")  # the no-JavaScript "Use template" button
+    )
     if not template_id or not str(template_id).isdigit():
         return None
     return (
@@ -67,6 +74,26 @@ def _selected_template(request: HttpRequest, campaign: Campaign) -> PosterTempla
         .prefetch_related("text_slots")
         .first()
     )
+
+
+KEPT_INPUT_SESSION_KEY = "campaign-form-{pk}"
+# Fields a template pick does not carry over: the new template decides its pack.
+TEMPLATE_DECIDES = {"poster_template", "reference_pack", "csrfmiddlewaretoken", "template_pick"}
+
+
+def _kept_input(form: GenerationForm, values: Mapping[str, list[str]], *, skip: set[str]) -> None:
+    """Show `values` (a submitted form's, as lists) in the unbound `form`: the user's input
+    survives a template pick and a successful queue instead of resetting to the defaults."""
+    for name, field in form.fields.items():
+        if name in skip or name not in values:
+            continue
+        value = values[name]
+        if getattr(field.widget, "allow_multiple_selected", False):
+            form.initial[name] = value
+        elif isinstance(field, forms.BooleanField):
+            form.initial[name] = bool(value) and value[-1] not in ("", "false", "off")
+        elif value:
+            form.initial[name] = value[-1]
 
 
 @login_required
@@ -78,6 +105,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_generate:
         template = _selected_template(request, campaign)
         form = GenerationForm(request.POST or None, campaign=campaign, template=template)
+        session_key = KEPT_INPUT_SESSION_KEY.format(pk=campaign.pk)
+        if request.method == "GET":
+            if "template_pick" in request.GET:  # the template select resubmits the form by GET
+                # An unticked checkbox is absent from a submitted form: say so explicitly.
+                kept = {"watermark": [], **dict(request.GET.lists())}
+                _kept_input(form, kept, skip=TEMPLATE_DECIDES)
+            elif kept := request.session.pop(session_key, None):
+                _kept_input(form, {"watermark": [], **kept}, skip={"csrfmiddlewaretoken"})
         if request.method == "POST" and form.is_valid():
             try:
                 generations = generation_request(
@@ -88,6 +123,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 count = len(generations)
                 messages.success(request, f"Queued {count} generation{'s' * (count != 1)}.")
+                request.session[session_key] = {
+                    name: values
+                    for name, values in request.POST.lists()
+                    if name != "csrfmiddlewaretoken"
+                }
                 # Stay on the same template, so the next request starts from its slots.
                 keep = f"?template={template.pk}" if template is not None else ""
                 return redirect(campaign.get_absolute_url() + keep + "#progress")

@@ -15,6 +15,7 @@ from projects.selectors import (
     review_inbox_items,
     review_inbox_queryset,
 )
+from projects.selectors.dashboard import changes_requested_for
 
 DASHBOARD_REVIEWS = 5
 
@@ -35,6 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pending_review_count": waiting,
             "generations": dashboard_generation_rows(recent_generations(user=request.user)),
             "month_spend": month_spend_by_brand(user=request.user),
+            "changes_requested": changes_requested_for(user=request.user),
         },
     )
 

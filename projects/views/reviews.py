@@ -12,6 +12,7 @@ from projects.filters import inbox_filters
 from projects.selectors import campaign_list_for_user, review_inbox_items, review_inbox_queryset
 from projects.selectors.reviews import INBOX_RELATED
 from projects.services.approvals import REVIEWER_ROLES
+from projects.views.assets import decision_error_for
 
 INBOX_PER_PAGE = 25
 CHECK_FILTERS = [
@@ -44,6 +45,7 @@ def review_inbox_page(request: HttpRequest) -> HttpResponse:
         "campaigns": campaign_list_for_user(user=request.user).order_by("name", "pk"),
         "check_filters": CHECK_FILTERS,
         "filters": filters,
+        "kept": decision_error_for(request),
     }
     if not filters.active:
         # Unfiltered, the paginator has just counted what the nav shows: no second count.

@@ -1,14 +1,22 @@
 // Campaign page: live generation progress (polls the JSON endpoint while anything is queued or
-// running), and reloading the form when a template is picked so its slots appear.
+// running), and reloading the form when a template is picked so its slots appear, carrying
+// everything typed so far (the server puts it back into the form).
 (function () {
   "use strict";
 
   var templateSelect = document.getElementById("id_poster_template");
   if (templateSelect) {
     templateSelect.addEventListener("change", function () {
+      var form = templateSelect.form;
+      var params = new URLSearchParams();
+      if (templateSelect.value) { params.set("template", templateSelect.value); }
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string" && name !== "csrfmiddlewaretoken") { params.append(name, value); }
+      });
+      params.set("template_pick", "1");
       var url = new URL(window.location.href);
-      if (templateSelect.value) { url.searchParams.set("template", templateSelect.value); }
-      else { url.searchParams.delete("template"); }
+      url.search = params.toString();
+      url.hash = "generate-h";
       window.location.assign(url.toString());
     });
   }
@@ -201,6 +209,11 @@
       if (!box) { return; }
       var bar = box.querySelector(".bar span");
       if (bar) { bar.style.width = (batch.total ? Math.round(batch.finished * 100 / batch.total) : 0) + "%"; }
+      if (!batch.running && !batch.queued) {
+        // Nothing left to cancel once the batch has finished.
+        var cancelBatch = box.querySelector("form.batch-cancel");
+        if (cancelBatch) { cancelBatch.remove(); }
+      }
       var meta = box.querySelector(".meta");
       if (meta) { meta.textContent = batch.done + " done, " + batch.failed + " failed, " + batch.running + " running, " + batch.queued + " queued of " + batch.total; }
       if (!batch.running && !batch.queued) { box.setAttribute("data-finished", "1"); }

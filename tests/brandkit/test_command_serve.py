@@ -127,6 +127,17 @@ def test_serve_runs_the_demo_with_embedded_redis_and_workers_and_stops_them_all(
             assert response.url == f"{base_url}/"
             assert "Northwind Coffee" in response.read().decode()
 
+        # Production-like by default: the app's own 404, no URL list or settings; static files
+        # served from the collected folder; a secret key made for this installation.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            opener.open(f"{base_url}/no-such-page/", timeout=10)
+        not_found = missing.value.read().decode()
+        assert missing.value.code == 404
+        assert "Page not found" in not_found and "URLconf" not in not_found
+        with opener.open(f"{base_url}/static/js/campaign.js", timeout=10) as script:
+            assert script.status == 200
+        assert len((var_dir / "secret_key").read_text().strip()) >= 50
+
         children = processes_mentioning(str(var_dir))
         assert any("redis-server" in child for child in children), children
         assert any("rqworker" in child for child in children), children

@@ -391,3 +391,67 @@ def test_queue_dashboard_opens_for_superusers(
     response = client_for(superuser).get("/django-rq/")
     assert response.status_code == 200
     assert "default" in response.content.decode()
+
+
+@pytest.mark.redis
+def test_queue_stats_api_answers_superusers_and_the_token_only(
+    alpha: Library, superuser: Any, settings: Any, redis_url: str
+) -> None:
+    settings.RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 60}}
+    settings.RQ_API_TOKEN = "monitoring-token-123"
+    url = "/django-rq/stats.json"
+
+    assert client_for(alpha.admin).get(url).status_code == 401
+    assert Client().get(url).status_code == 401
+    assert client_for(superuser).get(url).status_code == 200
+    bearer = Client().get(url, HTTP_AUTHORIZATION="Bearer monitoring-token-123")
+    assert bearer.status_code == 200
+    assert "queues" in bearer.json()
+
+
+@pytest.mark.parametrize("name", LIBRARY_OBJECTS)
+def test_view_on_site_shortcut_of_another_brand_is_404(
+    alpha: Library, bravo: Library, name: str
+) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    obj = getattr(bravo, name)
+    url = f"/admin/r/{ContentType.objects.get_for_model(obj).pk}/{obj.pk}/"
+
+    assert client_for(alpha.admin).get(url).status_code == 404
+    own = getattr(alpha, name)
+    own_url = f"/admin/r/{ContentType.objects.get_for_model(own).pk}/{own.pk}/"
+    assert client_for(alpha.admin).get(own_url).status_code == 302
+
+
+def test_view_on_site_shortcut_still_works_for_superusers(bravo: Library, superuser: Any) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    url = f"/admin/r/{ContentType.objects.get_for_model(bravo.brand).pk}/{bravo.brand.pk}/"
+    response = client_for(superuser).get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith(bravo.brand.get_absolute_url())
+
+
+def test_membership_inline_names_members_by_username_and_lists_no_other_accounts(
+    alpha: Library, bravo: Library
+) -> None:
+    from brandkit.models import Membership
+    from tests.brandkit.admin_support import add_inline_row, inline_prefix
+
+    newcomer = UserFactory(username="alpha-newcomer")
+    client = client_for(alpha.admin)
+    page = client.get(admin_url(alpha.brand))
+    assert not reveals_brand_b(page.content.decode())  # bravo-admin is not offered
+
+    data = form_post_data(page)
+    prefix = inline_prefix(page, Membership)
+    add_inline_row(data, prefix, username="no-such-person", role=MembershipRole.VIEWER)
+    refused = client.post(admin_url(alpha.brand), data)
+    assert refused.status_code == 200
+    assert "No active account has this username" in refused.content.decode()
+    assert not Membership.objects.filter(brand=alpha.brand, role=MembershipRole.VIEWER).exists()
+
+    data[f"{prefix}-{int(data[f'{prefix}-TOTAL_FORMS']) - 1}-username"] = newcomer.username
+    assert client.post(admin_url(alpha.brand), data).status_code == 302
+    assert Membership.objects.get(brand=alpha.brand, user=newcomer).role == MembershipRole.VIEWER

@@ -49,6 +49,7 @@ print(json.dumps({
     "media_root": str(settings.MEDIA_ROOT),
     "provider": settings.DEFAULT_IMAGE_PROVIDER,
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
+    "secret_key": settings.SECRET_KEY,
 }, default=str))
 """
 
@@ -200,3 +201,15 @@ def test_an_ark_key_makes_ark_the_default_provider(tmp_path: Path) -> None:
 def test_a_malformed_boolean_stops_start_up_naming_the_variable(tmp_path: Path) -> None:
     message = startup_error(tmp_path, DEBUG="sometimes")
     assert message.endswith("DEBUG must be a boolean (1/0, true/false, yes/no), got 'sometimes'")
+
+
+def test_embedded_mode_makes_a_secret_key_once_and_keeps_it_private(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+    first = probe(var_dir)["secret_key"]
+    second = probe(var_dir)["secret_key"]
+    other_install = probe(tmp_path / "elsewhere")["secret_key"]
+
+    assert first == second == (var_dir / "secret_key").read_text().strip()
+    assert len(first) >= 50 and other_install != first
+    assert (var_dir / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert [path.name for path in var_dir.iterdir() if path.name.startswith(".secret")] == []

@@ -46,7 +46,7 @@ def test_template_page_shows_a_preview_that_is_served(brand_and_admin: tuple[Any
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["Cache-Control"] == "private, max-age=31536000, immutable"
 
 
 def test_a_changed_template_gets_a_new_preview(brand_and_admin: tuple[Any, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Local media: only content-addressed names, to signed-in users, cached for a year."""
+"""Local media: content-addressed names only, to members of a brand using the file, cached
+privately for a year."""
 
 from __future__ import annotations
 
@@ -10,27 +11,28 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from brandkit.choices import MembershipRole
 from brandkit.services.brands import brand_font_set
 from brandkit.thumbnails import thumbnail_url
 from tests.brandkit.hostile_samples import DEJAVU_SANS
-from tests.factories import UserFactory, brand_with_admin, draft_pack
+from tests.factories import brand_with_admin, draft_pack, member
 
 pytestmark = pytest.mark.django_db
 
-IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-@pytest.fixture
-def client_logged_in(media_root: Path) -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="viewer"))
-    return client
+IMMUTABLE = "private, max-age=31536000, immutable"
 
 
 @pytest.fixture
 def reference(media_root: Path) -> Any:
     brand, _admin = brand_with_admin(name="Northwind Coffee", slug="northwind")
     return draft_pack(brand, images=1).images.get()
+
+
+@pytest.fixture
+def client_logged_in(reference: Any) -> Client:
+    client = Client()
+    client.force_login(member(reference.pack.brand, MembershipRole.VIEWER, username="viewer"))
+    return client
 
 
 def test_thumbnail_is_served_with_long_lived_cache_headers(

@@ -285,7 +285,15 @@ def test_publish_freezes_the_draft(admin_client: Client, draft: ReferencePack) -
     page = admin_client.get(draft.get_absolute_url()).content.decode()
     assert f"Publish v{draft.version}" in page
 
-    response = admin_client.post(url("reference_pack_publish", draft), follow=True)
+    asked = admin_client.post(url("reference_pack_publish", draft))
+    assert asked.status_code == 200
+    assert "Publishing cannot be undone" in asked.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT  # asking changed nothing
+
+    response = admin_client.post(
+        url("reference_pack_publish", draft), {"confirm": "yes"}, follow=True
+    )
 
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED
@@ -299,7 +307,9 @@ def test_publish_of_an_empty_pack_is_a_message_not_an_error(
     admin_client: Client, brand_and_admin: tuple[Any, Any]
 ) -> None:
     pack = draft_pack(brand_and_admin[0], images=0)
-    response = admin_client.post(url("reference_pack_publish", pack), follow=True)
+    response = admin_client.post(
+        url("reference_pack_publish", pack), {"confirm": "yes"}, follow=True
+    )
 
     assert response.status_code == 200
     assert "has no images; add at least one before publishing." in response.content.decode()

@@ -43,4 +43,5 @@ def provider_settings(settings: Any, fake_provider: FakeProviderServer) -> Any:
     settings.OPENAI_COMPAT_BASE_URL = fake_provider.openai_base_url
     settings.OPENAI_COMPAT_API_KEY = OPENAI_KEY
     settings.PROVIDER_DOWNLOAD_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.PROVIDER_API_ALLOWED_HOSTS = ["127.0.0.1"]
     return settings

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from projects.charts import Bar, Series, bar_chart, line_chart, nice_ceiling
+import math
+
+import pytest
+
+from projects.charts import (
+    Bar,
+    Series,
+    bar_chart,
+    line_chart,
+    nice_axis_top,
+    nice_ceiling,
+    tick_decimals,
+)
 
 
 def test_bar_chart_escapes_labels_and_names_itself() -> None:
@@ -41,3 +53,27 @@ def test_line_chart_breaks_the_line_where_a_value_is_missing() -> None:
 
 def test_axis_tops_are_round_numbers() -> None:
     assert [nice_ceiling(v) for v in (0, 0.3, 1, 7.2, 25.2, 130)] == [1, 0.3, 1, 8, 30, 200]
+
+
+@pytest.mark.parametrize("largest", [0.05, 0.12, 0.3, 0.8, 1.0, 1.7, 7.2, 25.2, 130.0, 900.0])
+def test_latency_axis_ticks_differ_and_are_round(largest: float) -> None:
+    top = nice_axis_top(largest)
+    decimals = tick_decimals(top)
+    labels = [f"{top * tick / 4:.{decimals}f} s" for tick in range(5)]
+
+    assert top >= largest
+    assert len(set(labels)) == 5, labels
+    assert decimals <= 3, labels
+    step = top / 4
+    assert round(step / 10 ** math.floor(math.log10(step)), 6) in (1, 2, 2.5, 5), labels
+
+
+def test_a_small_latency_axis_no_longer_repeats_labels() -> None:
+    top = nice_axis_top(0.3)
+    assert [f"{top * t / 4:.{tick_decimals(top)}f} s" for t in range(5)] == [
+        "0.0 s",
+        "0.1 s",
+        "0.2 s",
+        "0.3 s",
+        "0.4 s",
+    ]

@@ -79,6 +79,9 @@ def test_approval_submit_is_allowed_from_every_settled_status(
     studio: Any, status: ReviewStatus
 ) -> None:
     asset, version = asset_in(studio, status)
+    if status == R.APPROVED:  # the approved version itself is never resubmitted; a newer one is
+        version = next_version(studio, version)
+        asset.refresh_from_db()
     rounds = asset.review_round
     asset = approval_submit(asset=asset, version=version, user=studio.marketer)
     asset.refresh_from_db()
@@ -456,3 +459,34 @@ def test_a_failing_notification_never_undoes_or_breaks_the_decision(
     assert review.pk is not None
     assert Asset.objects.get(pk=asset.pk).review_status == R.APPROVED
     assert mailoutbox == []
+
+
+def test_the_approved_version_is_not_submitted_again(studio: Any) -> None:
+    asset, version = asset_in(studio, R.APPROVED)
+    with pytest.raises(ProjectsError, match="already approved"):
+        approval_submit(asset=asset, version=version, user=studio.marketer)
+    asset.refresh_from_db()
+    assert asset.review_status == R.APPROVED
+
+
+def test_an_older_version_than_the_approved_one_needs_confirmation_and_is_audited(
+    studio: Any,
+) -> None:
+    from projects.exceptions import ReplacesApproved
+
+    first = asset_in(studio, R.DRAFT)[1]
+    second = next_version(studio, first)
+    submitted(second, user=studio.marketer)
+    decided(second, user=studio.reviewer)
+    asset = Asset.objects.get(pk=first.asset_id)
+    assert asset.approved_version_id == second.pk
+
+    with pytest.raises(ReplacesApproved, match="older than the approved version 2"):
+        approval_submit(asset=asset, version=first, user=studio.marketer)
+    asset.refresh_from_db()
+    assert asset.review_status == R.APPROVED
+
+    approval_submit(asset=asset, version=first, user=studio.marketer, replace_approved=True)
+    event = AuditEvent.objects.filter(asset_id=asset.pk, verb=AuditVerb.SUBMITTED).latest("id")
+    assert event.data["replaces_approved_version"] == 2
+    assert event.data["version"] == 1

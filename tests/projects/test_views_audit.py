@@ -62,8 +62,11 @@ def test_audit_pages_are_for_the_brands_admins_only(studio: Any) -> None:
     other_brand, other_admin = brand_with_admin(name="Other", slug="other")
     for name in ("projects:audit_log", "projects:audit_log_csv"):
         url = reverse(name, args=[studio.brand.slug])
-        assert _client(studio.marketer).get(url).status_code == 404
-        assert _client(studio.reviewer).get(url).status_code == 404
+        # Members are told why; outsiders do not learn the brand exists.
+        refused = _client(studio.marketer).get(url)
+        assert refused.status_code == 403
+        assert "Only the brand&#x27;s admins can read its audit log." in refused.content.decode()
+        assert _client(studio.reviewer).get(url).status_code == 403
         assert _client(other_admin).get(url).status_code == 404
         assert _client(studio.admin).get(url).status_code == 200
     assert other_brand.slug == "other"
@@ -77,3 +80,36 @@ def test_approval_steps_in_the_admin_offer_only_the_brands_reviewers(studio: Any
     assert studio.reviewer.get_username() in page
     assert other_admin.get_username() not in page
     assert "Other" not in page
+
+
+@pytest.mark.usefixtures("inline_queue")
+def test_audit_log_filters_by_campaign_name_and_asset_title_and_shows_names(
+    studio: Any,
+) -> None:
+    from decimal import Decimal
+
+    from projects.services.campaigns import campaign_create
+
+    first = first_version(studio)
+    submitted(first, user=studio.marketer)  # an event that names the asset
+    other = campaign_create(
+        brand=studio.brand,
+        owner=studio.marketer,
+        name="Autumn",
+        budget=Decimal("5"),
+        channels=["web"],
+    )
+    url = reverse("projects:audit_log", args=[studio.brand.slug])
+    client = _client(studio.admin)
+
+    page = client.get(url).content.decode()
+    assert f'<option value="{studio.campaign.pk}">Spring</option>' in page
+    assert f'<option value="{other.pk}">Autumn</option>' in page
+    assert f">{first.asset.title}</a>" in page  # titles, not ids, in the table
+
+    by_title = client.get(url, {"asset_title": first.asset.title[:6]}).content.decode()
+    assert f">{first.asset.title}</a>" in by_title
+    nothing = client.get(url, {"asset_title": "no asset has this"}).content.decode()
+    assert "Nothing recorded yet." in nothing
+    by_other_campaign = client.get(url, {"campaign": other.pk}).content.decode()
+    assert first.asset.title not in by_other_campaign

@@ -24,6 +24,7 @@ from projects.selectors.dashboard import month_bounds
 from projects.services.campaigns import campaign_create
 from tests.factories import UserFactory, brand_with_admin
 from tests.projects.analytics_support import bulk_history
+from tests.projects.review_support import asset_in, inline_queue  # noqa: F401
 
 S = GenerationStatus
 
@@ -113,7 +114,8 @@ def test_month_bounds_cover_december_into_january() -> None:
 # The home page counts the inbox in SQL and loads only the five it shows (one query more than
 # loading every waiting asset, which took 55 ms at 500 waiting), and sums the spend of the eight
 # campaigns it shows only (one more than an aggregate over every open campaign, run twice).
-@pytest.mark.parametrize(("path", "most"), [("/", 12), ("/dashboard/generations.json", 4)])
+# And one for the changes requested on the user's assets (their reviews come with them).
+@pytest.mark.parametrize(("path", "most"), [("/", 13), ("/dashboard/generations.json", 4)])
 def test_query_count_is_the_same_for_5_and_200_assets(studio: Any, path: str, most: int) -> None:
     client = client_for(studio.reviewer)
     bulk_history(studio, 5)
@@ -124,3 +126,20 @@ def test_query_count_is_the_same_for_5_and_200_assets(studio: Any, path: str, mo
         assert client.get(path).status_code == 200
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(large) <= most
+
+
+@pytest.mark.usefixtures("inline_queue")
+def test_the_marketer_sees_changes_requested_on_their_assets_with_the_comment(studio: Any) -> None:
+    from projects.choices import ReviewStatus
+
+    asset, _version = asset_in(studio, ReviewStatus.CHANGES_REQUESTED)
+    client = Client()
+    client.force_login(studio.marketer)
+
+    page = client.get(reverse("projects:dashboard")).content.decode()
+
+    assert "Changes requested on your assets" in page
+    assert asset.title[:20] in page and "Not on brand." in page and "round 1" in page
+    reviewer = Client()
+    reviewer.force_login(studio.reviewer)
+    assert "Changes requested on your assets" not in reviewer.get("/").content.decode()

@@ -316,7 +316,10 @@ def test_page_queries_do_not_grow_with_the_data(board: Board, client: Any, name:
     grow(board, LARGE)
     large = queries_of(client, path)
 
-    assert len(large) == len(small), (
+    # At most as many: a page may skip a query when the data makes it moot (the campaign page
+    # asks for queue positions only when queued work is listed, and the large board's newest
+    # 50 generations are all finished since reproductions left that list).
+    assert len(large) <= len(small), (
         f"{name}: {len(small)} queries with {SMALL} of everything, {len(large)} with {LARGE}:\n"
         + "\n".join(large)
     )

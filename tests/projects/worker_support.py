@@ -37,6 +37,7 @@ def worker_environment(
         "ARK_BASE_URL": fake_provider.ark_base_url,
         "ARK_API_KEY": ARK_KEY,
         "PROVIDER_DOWNLOAD_ALLOWED_HOSTS": "127.0.0.1",
+        "PROVIDER_API_ALLOWED_HOSTS": "127.0.0.1",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "BRANDKIT_VAR_DIR": str(tmp_path / "var"),
         "LOG_LEVEL": "WARNING",

@@ -8,6 +8,11 @@ workers with `manage.py rqworker` against its own Redis.
 Each worker process runs WORKER_THREADS jobs at once (projects/worker.py), so the default single
 worker already holds the provider's whole concurrency limit. The workers are supervised
 (brandkit/supervisor.py): one that exits is started again.
+
+It serves as production does, so it is safe to open on a network: Django's debug pages are off
+(a mistyped URL shows the app's own 404, never the URL configuration or settings), static files
+are collected and served by WhiteNoise, and the secret key is generated on first run and kept in
+`var/secret_key` (brandkit/env.py). `--debug` turns the debug pages back on, for development.
 """
 
 from __future__ import annotations
@@ -90,6 +95,11 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=1, help="RQ worker processes.")
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo brand.")
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            help="Show Django's debug pages (tracebacks, URL lists); never on a shared network.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_port_free(options["addrport"])
@@ -97,6 +107,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if settings.DEBUG and not options["no_demo"]:
             call_command("load_demo", stdout=self.stdout)
+        if not options["debug"]:
+            # The embedded mode's settings keep DEBUG on for its demo data and local tools; the
+            # server itself answers as production does. Static files then come from STATIC_ROOT
+            # through WhiteNoise, which is set up after this, when the first request arrives.
+            call_command("collectstatic", interactive=False, verbosity=0)
+            settings.DEBUG = False
         children: list[subprocess.Popen[bytes]] = []
         supervisor: Supervisor | None = None
         # glibc would give each worker thread its own malloc arena; two keep the RSS honest.
