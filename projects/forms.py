@@ -19,6 +19,7 @@ from projects.providers.catalog import (
     all_models,
     resolve_model,
 )
+from projects.selectors.providers import providers_without_key
 from projects.services.generation_requests import MAX_VARIANTS, GenerationInput
 
 MAX_GROUP_IMAGES = max(model.max_outputs for model in all_models())
@@ -61,6 +62,7 @@ def model_data_attributes(model: ModelCapabilities) -> dict[str, str]:
         "data-max-references": str(model.max_references),
         "data-output-formats": " ".join(model.output_formats),
         "data-backgrounds": " ".join(model.backgrounds),
+        "data-max-prompt": str(model.max_prompt_characters),
     }
 
 
@@ -94,11 +96,19 @@ def size_fits(size: str, model: ModelCapabilities) -> bool:
 
 
 class ModelSelect(forms.Select):
-    """A select whose options carry each model's capabilities as data attributes."""
+    """A select whose options carry extra attributes per value: each model's capabilities as
+    data attributes, or `disabled` on a provider that has no key."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.option_data: dict[str, dict[str, str]] = {}
+        self.option_data: dict[str, dict[str, Any]] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ModelSelect:
+        # Widget.__deepcopy__ copies only `attrs` and `choices`: without this every form would
+        # share (and overwrite) the class-level field's option data.
+        copied = super().__deepcopy__(memo)
+        copied.option_data = {key: dict(value) for key, value in self.option_data.items()}
+        return copied
 
     def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option = super().create_option(name, value, *args, **kwargs)
@@ -164,7 +174,7 @@ class GenerationForm(forms.Form):
     variants = forms.IntegerField(
         min_value=1, max_value=MAX_VARIANTS, initial=1, help_text="Separate requests, each tracked."
     )
-    provider = forms.ChoiceField(choices=ProviderName.choices)
+    provider = forms.ChoiceField(choices=ProviderName.choices, widget=ModelSelect)
     model = forms.ChoiceField(
         required=False,
         widget=ModelSelect,
@@ -201,7 +211,7 @@ class GenerationForm(forms.Form):
         self.fields["source_version"].queryset = AssetVersion.objects.filter(
             asset__campaign=campaign
         ).select_related("asset")
-        self.fields["provider"].initial = brand.default_provider
+        self._set_provider_choices(brand)
         self._set_model_choices(brand)
         self.template = template
         if template is not None:
@@ -235,6 +245,24 @@ class GenerationForm(forms.Form):
     def slot_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("slot_")]
 
+    def _set_provider_choices(self, brand: Any) -> None:
+        """Providers without a key stay listed, disabled, with the reason in their label; the
+        brand's default is preselected unless it is one of them."""
+        self.unavailable_providers = providers_without_key(brand=brand)
+        widget = self.fields["provider"].widget
+        choices = []
+        for value, label in ProviderName.choices:
+            reason = self.unavailable_providers.get(value)
+            if reason:
+                widget.option_data[value] = {"disabled": True}
+                label = f"{label} ({reason})"
+            choices.append((value, label))
+        self.fields["provider"].choices = choices
+        default = brand.default_provider
+        if default in self.unavailable_providers:
+            default = next(v for v, _ in choices if v not in self.unavailable_providers)
+        self.fields["provider"].initial = default
+
     def _set_model_choices(self, brand: Any) -> None:
         """The table's models and the brand's mapped ids, each option carrying what its model
         can do; the blank choice is the brand default (or the table's seed model)."""
@@ -262,6 +290,9 @@ class GenerationForm(forms.Form):
         data = super().clean()
         if data.get("mode") == GenerationMode.EDIT and not data.get("source_version"):
             self.add_error("source_version", "Edit mode needs a version to edit.")
+        reason = self.unavailable_providers.get(data.get("provider", ""))
+        if reason:
+            self.add_error("provider", f"{data['provider']} cannot be used: {reason}.")
         return data
 
     def to_input(self) -> GenerationInput:

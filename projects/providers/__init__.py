@@ -67,3 +67,9 @@ def get_provider(name: str | None = None, **overrides: Any) -> ImageProvider:
     provider_class = getattr(importlib.import_module(module_name), class_name)
     provider: ImageProvider = provider_class(**options)
     return provider
+
+
+def provider_key_setting(name: str) -> str | None:
+    """The settings name of a hosted provider's API key (None for the local renderer)."""
+    hosted = _HOSTED.get(name)
+    return hosted[3] if hosted else None

@@ -90,10 +90,25 @@
     var backgrounds = words(chosen, "data-backgrounds");
     restrict(document.getElementById("id_background"), function (v) { return backgrounds.indexOf(v) !== -1; }, true);
   }
+  // Prompt length against the chosen model's limit (the server refuses past it too).
+  var prompt = document.getElementById("id_prompt");
+  var promptCount = document.getElementById("prompt-count");
+  function syncPromptCount() {
+    if (!prompt || !promptCount || !model) { return; }
+    var limit = Number(model.options[model.selectedIndex].getAttribute("data-max-prompt"));
+    if (!limit) { promptCount.textContent = ""; return; }
+    prompt.maxLength = limit;
+    var used = prompt.value.length;
+    promptCount.textContent = used.toLocaleString() + " / " + limit.toLocaleString() + " characters";
+    promptCount.classList.toggle("error", used > limit);
+  }
+  if (prompt) { prompt.addEventListener("input", syncPromptCount); }
   if (model) {
+    model.addEventListener("change", syncPromptCount);
     model.addEventListener("change", syncModel);
     if (mode) { mode.addEventListener("change", syncModel); }
     syncModel();
+    syncPromptCount();
   }
 
   // Source-version picker: suggestions from versions.json (this campaign's versions only) as

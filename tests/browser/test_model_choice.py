@@ -3,6 +3,8 @@ the model options' data attributes): 5.5 hides group size and 4K, 4.5 hides 1K."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -48,3 +50,18 @@ def test_choosing_a_model_shows_only_what_it_supports(demo: None, page: Page) ->
     mode.select_option("group")
     expect(group_size).to_be_visible()
     screenshot(page, "model-4-5")
+
+
+def test_the_prompt_counter_follows_the_model_s_limit(demo: None, page: Page) -> None:
+    log_in(page, "demo-marketer")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Campaigns").click()
+    page.get_by_role("link", name=CAMPAIGN).click()
+    prompt = page.locator("#id_prompt")
+    counter = page.locator("#prompt-count")
+    prompt.fill("a cold brew bottle")
+    expect(counter).to_have_text(re.compile(r"^18 / [\d,.\s]+ characters$"))
+    limit = int(prompt.get_attribute("maxlength") or 0)
+    assert limit > 18
+    # Typing stops at the limit: a 20,000-character paste is cut to what the model takes.
+    prompt.fill("x" * 20_000)
+    assert len(prompt.input_value()) <= limit
