@@ -52,11 +52,12 @@ class SpooledReply:
         return self.size > SPOOL_MEMORY_BYTES
 
 
-def spool_body(response: httpx.Response, *, max_bytes: int = REPLY_MAX_BYTES) -> SpooledReply:
+def spool_body(response: httpx.Response, *, max_bytes: int | None = None) -> SpooledReply:
     """The streamed response's body, spooled; ReplyTooLarge past the cap.
 
     httpx exceptions (a dropped connection mid-body) pass through for the caller to map.
     """
+    max_bytes = REPLY_MAX_BYTES if max_bytes is None else max_bytes
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise ReplyTooLarge(f"the reply is {int(declared):,} bytes; the cap is {max_bytes:,}")
