@@ -112,15 +112,16 @@ class ArkProvider(HostedProvider):
         if body.get("stream") is True:
             return self.submit_streamed(body, on_image)
         client_request_id = uuid.uuid4().hex
-        response = self.request(
+        # The images are decoded inside the block, where the reply's text may be held.
+        with self.json_reply(
             "POST",
             f"{self.base_url}{GENERATIONS_PATH}",
             json=dict(body),
             is_submit=True,
             headers={"X-Client-Request-Id": client_request_id},
-        )
-        request_id = response.headers.get("x-request-id") or client_request_id
-        return self.parse_reply(self.read_json(response), body=body, request_id=request_id)
+        ) as (headers, payload):
+            request_id = headers.get("x-request-id") or client_request_id
+            return self.parse_reply(payload, body=body, request_id=request_id)
 
     def submit_streamed(
         self, body: Mapping[str, Any], on_image: ImageCallback | None = None

@@ -207,8 +207,9 @@ class FalProvider(HostedProvider):
         response = self.request("POST", self.endpoint_url(body), json=dict(body), is_submit=True)
         handle = self.queue_handle(self.read_json(response))
         self.wait(handle)
-        result = self.request("GET", handle.response_url, is_submit=True)
-        return self.parse_result(self.read_json(result), request_id=handle.request_id)
+        # A sync_mode result carries its images as data URIs: decoded inside the reply's slot.
+        with self.json_reply("GET", handle.response_url, is_submit=True) as (_, payload):
+            return self.parse_result(payload, request_id=handle.request_id)
 
     def queue_handle(self, reply: Mapping[str, Any]) -> QueueHandle:
         """Read the submit reply, refusing URLs off the queue's origin (they would get our key)."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -40,6 +41,13 @@ from projects.providers.outputs import (
     decode_data_uri,
     scrub,
     strip_query,
+)
+from projects.providers.replies import (
+    ReplyTooLarge,
+    SpooledReply,
+    parsed_reply,
+    read_error_body,
+    spool_body,
 )
 
 logger = logging.getLogger(__name__)
@@ -153,6 +161,73 @@ class HostedProvider:
         )
         logger.info("%s %s %s refused: %s", self.name, method, url, error.message)
         raise error
+
+    @contextmanager
+    def json_reply(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        is_submit: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ) -> Iterator[tuple[httpx.Headers, dict[str, Any]]]:
+        """One HTTP call whose 2xx JSON reply may carry images: (headers, payload) for the block.
+
+        Unlike `request`, the body is streamed to a spooled temp file under a byte cap
+        (replies.py) and a large one is parsed only inside a reply slot, held for the block: parse
+        the images inside it and let the payload go at its end.
+        """
+        reply, response_headers = self._spooled(
+            method, url, json=json, is_submit=is_submit, headers=headers
+        )
+        with parsed_reply(reply, provider=self.name, is_submit=is_submit) as payload:
+            yield response_headers, payload
+
+    def _spooled(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Mapping[str, Any] | None,
+        is_submit: bool,
+        headers: Mapping[str, str] | None,
+    ) -> tuple[SpooledReply, httpx.Headers]:
+        self.require_key()
+        started = time.monotonic()
+        error: ProviderError | None = None
+        try:
+            with self.client.stream(
+                method, url, json=json, headers={**self.auth_headers(), **(headers or {})}
+            ) as response:
+                if response.is_success:
+                    reply = spool_body(response)
+                    response_headers = response.headers
+                else:
+                    error = error_from_response(
+                        read_error_body(response),
+                        provider=self.name,
+                        secrets=self.secrets,
+                        is_submit=is_submit,
+                    )
+        except HTTPX_ERRORS as exc:
+            error = error_from_transport(exc, provider=self.name, is_submit=is_submit)
+            logger.warning("%s %s %s failed: %s", self.name, method, url, error.message)
+            raise error from exc
+        except ReplyTooLarge as exc:
+            raise malformed(self.name, str(exc), may_have_billed=is_submit) from exc
+        if error is not None:
+            logger.info("%s %s %s refused: %s", self.name, method, url, error.message)
+            raise error
+        logger.debug(
+            "%s %s %s -> %s bytes in %.2f s",
+            self.name,
+            method,
+            url,
+            reply.size,
+            time.monotonic() - started,
+        )
+        return reply, response_headers
 
     def read_json(self, response: httpx.Response, *, is_submit: bool = True) -> dict[str, Any]:
         """The JSON object of a 2xx reply, or MALFORMED_RESPONSE."""
