@@ -17,7 +17,7 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def make_chain() -> tuple[bytes, bytes, bytes]:
+def make_chain(signer_name: str = "Brandkit test signer") -> tuple[bytes, bytes, bytes]:
     """(leaf + CA chain PEM, leaf PKCS#8 key PEM, CA PEM)."""
     now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -51,7 +51,7 @@ def make_chain() -> tuple[bytes, bytes, bytes]:
     leaf_key = ec.generate_private_key(ec.SECP256R1())
     leaf = (
         x509.CertificateBuilder()
-        .subject_name(_name("Brandkit test signer"))
+        .subject_name(_name(signer_name))
         .issuer_name(ca.subject)
         .public_key(leaf_key.public_key())
         .serial_number(x509.random_serial_number())
