@@ -37,6 +37,7 @@ from projects.models import (
     Review,
 )
 from projects.services.campaigns import campaign_create
+from projects.services.review_outcomes import review_outcomes_refresh
 
 VERSIONS_PER_ASSET = 3
 GROUP_EVERY = 10  # every tenth asset: versions 1 and 2 from one group generation
@@ -283,6 +284,8 @@ def build_scale(
         ),
         batch_size=BATCH_SIZE,
     )
+    # What the approval service keeps after each decision, for the bulk-written ones.
+    review_outcomes_refresh(asset_ids=(review.asset_id for review in reviews))
     verbs = [
         AuditVerb.GENERATION_QUEUED,
         AuditVerb.GENERATION_SUCCEEDED,

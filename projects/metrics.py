@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -70,16 +70,6 @@ def summarize(values: Sequence[float]) -> Summary | None:
 
 
 @dataclass(frozen=True)
-class Source:
-    """What made a version: the reference pack, poster template and provider of its generation.
-    Labels, not ids, because they are what the page groups and shows."""
-
-    pack: str
-    template: str
-    provider: str
-
-
-@dataclass(frozen=True)
 class DecisionRow:
     """One review decision, with the state of its asset now and the source of the version judged."""
 
@@ -90,7 +80,7 @@ class DecisionRow:
     decided_at: datetime
     asset_status: str
     asset_round: int
-    source: Source
+    source: Hashable
 
 
 @dataclass(frozen=True)
@@ -98,7 +88,7 @@ class AssetOutcome:
     """What an asset's review history says: how its first round ended, and its first approval."""
 
     asset_id: int
-    first_source: Source
+    first_source: Hashable
     first_round_ended: bool
     passed_first_time: bool
     approved_at: datetime | None
@@ -153,18 +143,10 @@ class PassRate:
         return self.passed / self.decided
 
 
-def first_pass_rates(outcomes: Iterable[AssetOutcome], attribute: str) -> list[PassRate]:
-    """Pass rates grouped by `attribute` of the first submitted version's Source, over the
-    assets whose first round has ended; best rate first, then most assets, then label."""
-    passed: dict[str, int] = defaultdict(int)
-    decided: dict[str, int] = defaultdict(int)
-    for outcome in outcomes:
-        if not outcome.first_round_ended:
-            continue
-        label = getattr(outcome.first_source, attribute)
-        decided[label] += 1
-        passed[label] += outcome.passed_first_time
-    rates = [PassRate(label, passed[label], decided[label]) for label in decided]
+def pass_rates(passed: dict[str, int], decided: dict[str, int]) -> list[PassRate]:
+    """One PassRate per label with assets decided; best rate first, then most assets, then
+    label."""
+    rates = [PassRate(label, passed.get(label, 0), decided[label]) for label in decided]
     return sorted(rates, key=lambda rate: (-rate.rate, -rate.decided, rate.label))
 
 
@@ -174,9 +156,14 @@ def distribution(values: Iterable[int]) -> list[tuple[int, int]]:
     counts: dict[int, int] = defaultdict(int)
     for value in values:
         counts[value] += 1
+    return distribution_of_counts(counts)
+
+
+def distribution_of_counts(counts: dict[int, int]) -> list[tuple[int, int]]:
+    """`distribution` of values already counted ({value: how many})."""
     if not counts:
         return []
-    return [(value, counts[value]) for value in range(min(counts), max(counts) + 1)]
+    return [(value, counts.get(value, 0)) for value in range(min(counts), max(counts) + 1)]
 
 
 @dataclass(frozen=True)
@@ -194,27 +181,14 @@ class DayCell:
 
 @dataclass
 class ProviderTally:
-    """Running totals of one provider while the generation rows stream past."""
+    """Running totals of one provider while the generation rows stream past: failures over the
+    period, and latencies and failures per day shown."""
 
-    seconds: list[float] = field(default_factory=list)
     failed: int = 0
     finished: int = 0
     day_seconds: dict[date, list[float]] = field(default_factory=lambda: defaultdict(list))
     day_failed: dict[date, int] = field(default_factory=lambda: defaultdict(int))
     day_finished: dict[date, int] = field(default_factory=lambda: defaultdict(int))
-
-    def add(self, status: str, provider_seconds: float | None, day: date | None) -> None:
-        is_counted, is_failed = status in COUNTED_FINISHED, status == FAILED
-        if provider_seconds is not None:
-            self.seconds.append(provider_seconds)
-        self.failed += is_failed
-        self.finished += is_counted
-        if day is None:
-            return
-        if provider_seconds is not None:
-            self.day_seconds[day].append(provider_seconds)
-        self.day_failed[day] += is_failed
-        self.day_finished[day] += is_counted
 
     def by_day(self, days: list[date]) -> dict[date, DayCell]:
         return {

@@ -1,4 +1,4 @@
-from projects.models.approvals import ApprovalStep, Review
+from projects.models.approvals import ApprovalStep, Review, ReviewOutcome
 from projects.models.campaigns import Campaign
 from projects.models.generations import Generation, GenerationAttempt, GenerationBatch
 from projects.models.outputs import Asset, AssetVersion, ImmutableVersionError
@@ -17,6 +17,7 @@ __all__ = [
     "ImmutableVersionError",
     "Reproduction",
     "Review",
+    "ReviewOutcome",
     "VersionPoster",
     "WebhookAttempt",
     "WebhookDelivery",

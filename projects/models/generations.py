@@ -120,8 +120,20 @@ class Generation(TimeStampedModel):
             models.Index(
                 fields=["campaign", "-created_at", "-id"], name="projects_gen_campaign_new"
             ),
-            # Analytics and month spend pick a period by finish time, per campaign of a brand.
-            models.Index(fields=["campaign", "finished_at"], name="projects_gen_finished"),
+            # Analytics and month spend pick a period by finish time, per campaign of a brand;
+            # the columns they sum and rank come with it, so a year is read from the index
+            # alone (an index-only scan) instead of from every wide generation row.
+            models.Index(
+                fields=[
+                    "campaign",
+                    "finished_at",
+                    "provider",
+                    "status",
+                    "provider_seconds",
+                    "cost",
+                ],
+                name="projects_gen_finished_cover",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

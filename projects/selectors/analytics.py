@@ -11,13 +11,14 @@ the day charts come back, so every median and percentile is still exact, compute
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Count, Min, Model, QuerySet, Sum
+from django.db.models import Count, Model, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,19 +26,16 @@ from brandkit.selectors import brand_list_for_user
 from projects.metrics import (
     COUNTED_FINISHED,
     FAILED,
-    AssetOutcome,
     DayCell,
-    DecisionRow,
     PassRate,
     ProviderTally,
-    Source,
     Summary,
-    asset_outcomes,
-    distribution,
-    first_pass_rates,
+    distribution_of_counts,
+    pass_rates,
     summarize,
 )
-from projects.models import AssetVersion, Campaign, Generation, Review
+from projects.models import Campaign, Generation, ReviewOutcome
+from projects.selectors.latency import summaries_by
 
 if TYPE_CHECKING:
     from brandkit.models import Brand
@@ -157,99 +155,73 @@ def _label(name: str | None, version: int | None, empty: str) -> str:
 
 def _decided_in_period(
     brand: Brand, campaign: Campaign | None, since: datetime | None
-) -> QuerySet[Review]:
-    """The reviews of every asset that had a decision since `since` (all their rounds, so
-    rounds-to-approval and first-pass stay true for an asset that started earlier)."""
-    reviews = _scoped(Review.objects.all(), "asset__campaign", brand, campaign)
+) -> QuerySet[ReviewOutcome]:
+    """The review outcomes of the assets with a decision since `since` (each over all its
+    rounds, so rounds-to-approval and first-pass stay true for an asset that started earlier)."""
+    outcomes = _scoped(ReviewOutcome.objects.all(), "campaign", brand, campaign).order_by()
     if since is None:
-        return reviews
-    return Review.objects.filter(asset_id__in=_decided_asset_ids(brand, campaign, since))
+        return outcomes
+    return outcomes.filter(last_decided_at__gte=since)
 
 
-def _decided_asset_ids(brand: Brand, campaign: Campaign | None, since: datetime) -> QuerySet:
-    """Ids of the assets with a decision since `since` (a subquery; uses the decision-time
-    index)."""
-    recent = Review.objects.filter(decided_at__gte=since)
-    return _scoped(recent, "asset__campaign", brand, campaign).values("asset_id")
+@dataclass(frozen=True)
+class _OutcomeFigures:
+    first_pass: dict[str, list[PassRate]]
+    first_pass_assets: int
+    rounds: Rounds
+    approved: int
 
 
-def _decision_rows(
-    brand: Brand, campaign: Campaign | None, since: datetime | None
-) -> list[DecisionRow]:
-    generation = "version__generation__"
-    rows = _decided_in_period(brand, campaign, since).values_list(
-        "asset_id",
-        "round",
-        "step_position",
-        "decision",
-        "decided_at",
-        "asset__review_status",
-        "asset__review_round",
-        f"{generation}reference_pack__name",
-        f"{generation}reference_pack__version",
-        f"{generation}poster_template__name",
-        f"{generation}poster_template__version",
-        f"{generation}provider",
-    )
-    return [
-        DecisionRow(
-            asset_id=asset_id,
-            round=number,
-            step_position=step,
-            decision=decision,
-            decided_at=decided_at,
-            asset_status=status,
-            asset_round=asset_round,
-            source=Source(
-                pack=_label(pack, pack_version, NO_PACK),
-                template=_label(template, template_version, NO_TEMPLATE),
-                provider=provider,
-            ),
+def _outcome_figures(outcomes: QuerySet[ReviewOutcome]) -> _OutcomeFigures:
+    """First-pass tables, the rounds histogram and the approved count, from the outcomes
+    counted by the database per first source and outcome (a few dozen rows at most)."""
+    groups = (
+        outcomes.values_list(
+            "first_reference_pack__name",
+            "first_reference_pack__version",
+            "first_poster_template__name",
+            "first_poster_template__version",
+            "first_provider",
+            "first_round_ended",
+            "passed_first_time",
+            "rounds_to_approval",
         )
-        for (
-            asset_id,
-            number,
-            step,
-            decision,
-            decided_at,
-            status,
-            asset_round,
-            pack,
-            pack_version,
-            template,
-            template_version,
+        .annotate(assets=Count("pk"))
+        .order_by()
+    )
+    attributes = ("pack", "template", "provider")
+    passed: dict[str, dict[str, int]] = {key: defaultdict(int) for key in attributes}
+    decided: dict[str, dict[str, int]] = {key: defaultdict(int) for key in attributes}
+    rounds: dict[int, int] = defaultdict(int)
+    for pack, pack_v, template, template_v, provider, ended, first_time, number, assets in groups:
+        if number is not None:
+            rounds[number] += assets
+        if not ended:
+            continue
+        labels = (
+            _label(pack, pack_v, NO_PACK),
+            _label(template, template_v, NO_TEMPLATE),
             provider,
-        ) in rows
-    ]
-
-
-def _first_queued(
-    brand: Brand, campaign: Campaign | None, since: datetime | None
-) -> dict[int, datetime]:
-    """Each asset's earliest queue time over the generations behind any of its versions (the
-    assets decided in the period only)."""
-    if since is None:
-        versions = _scoped(AssetVersion.objects.all(), "asset__campaign", brand, campaign)
-    else:
-        versions = AssetVersion.objects.filter(
-            asset_id__in=_decided_asset_ids(brand, campaign, since)
         )
-    rows = (
-        versions.values("asset_id")
-        .annotate(first=Min("generation__queued_at"))
-        .values_list("asset_id", "first")
+        for attribute, label in zip(attributes, labels, strict=True):
+            decided[attribute][label] += assets
+            passed[attribute][label] += assets if first_time else 0
+    approved = sum(rounds.values())
+    mean = sum(number * count for number, count in rounds.items()) / approved if approved else None
+    return _OutcomeFigures(
+        first_pass={key: pass_rates(passed[key], decided[key]) for key in attributes},
+        first_pass_assets=sum(decided["provider"].values()),
+        rounds=Rounds(distribution_of_counts(rounds), approved, mean),
+        approved=approved,
     )
-    return {asset_id: first for asset_id, first in rows if first is not None}
 
 
-def _approval_times(
-    outcomes: list[AssetOutcome], first_queued: dict[int, datetime]
-) -> ApprovalTimes:
-    seconds = [
-        (outcome.approved_at - first_queued[outcome.asset_id]).total_seconds()
-        for outcome in outcomes
-        if outcome.approved_at is not None and outcome.asset_id in first_queued
-    ]
+def _approval_times(outcomes: QuerySet[ReviewOutcome]) -> ApprovalTimes:
+    """Median, p90 and histogram of the seconds from each approved asset's first queued
+    generation to its approval (one float per approved asset comes back)."""
+    seconds = list(
+        outcomes.filter(approval_seconds__isnull=False).values_list("approval_seconds", flat=True)
+    )
     counts = [0] * len(APPROVAL_BUCKETS)
     for value in seconds:
         counts[next(i for i, (bound, _) in enumerate(APPROVAL_BUCKETS) if value < bound)] += 1
@@ -257,15 +229,11 @@ def _approval_times(
     return ApprovalTimes(summarize(seconds), buckets if seconds else [])
 
 
-def _rounds(outcomes: list[AssetOutcome]) -> Rounds:
-    values = [o.rounds_to_approval for o in outcomes if o.rounds_to_approval is not None]
-    return Rounds(distribution(values), len(values), sum(values) / len(values) if values else None)
-
-
 @dataclass(frozen=True)
 class _GenerationFigures:
     count: int
     cost: Decimal
+    latency: dict[str, Summary]
     tallies: dict[str, ProviderTally]
 
 
@@ -277,7 +245,8 @@ def _generation_figures(
 
     The database sums counts and cost per provider and status; only latencies (for exact
     percentiles) and the rows of the days shown travel to Python."""
-    generations = _scoped(Generation.objects.all(), "campaign", brand, campaign)
+    # No ordering: a sort would read every row instead of the covering finish-time index.
+    generations = _scoped(Generation.objects.all(), "campaign", brand, campaign).order_by()
     if since is not None:
         generations = generations.filter(finished_at__gte=since)
     count, cost = 0, Decimal("0")
@@ -286,31 +255,35 @@ def _generation_figures(
         generations.values("provider", "status")
         .annotate(number=Count("pk"), total=Sum("cost"))
         .values_list("provider", "status", "number", "total")
-        .order_by()
     ):
         count += number
         cost += status_cost or Decimal("0")
         tally = tallies[provider]
         tally.failed += number if status == FAILED else 0
         tally.finished += number if status in COUNTED_FINISHED else 0
-    for provider, seconds in generations.filter(provider_seconds__isnull=False).values_list(
-        "provider", "provider_seconds"
-    ):
-        tallies[provider].seconds.append(seconds)
-    first_day = timezone.make_aware(datetime.combine(days[0], datetime.min.time()))
-    shown = set(days)
+    latency = summaries_by(generations, key="provider", value="provider_seconds")
+    # Each shown day's local midnight, and the next one after the last: a row's day is found by
+    # bisecting its finish time into these (a time-zone conversion per row costs more).
+    starts = [_local_midnight(day) for day in [*days, days[-1] + timedelta(days=1)]]
     for provider, status, seconds, finished_at in generations.filter(
-        finished_at__gte=first_day
+        finished_at__gte=starts[0]
     ).values_list("provider", "status", "provider_seconds", "finished_at"):
-        day = timezone.localdate(finished_at)
-        if day not in shown:
+        index = bisect_right(starts, finished_at) - 1
+        if not 0 <= index < len(days):
             continue
+        day = days[index]
         tally = tallies[provider]
         if seconds is not None:
             tally.day_seconds[day].append(seconds)
         tally.day_failed[day] += status == FAILED
         tally.day_finished[day] += status in COUNTED_FINISHED
-    return _GenerationFigures(count, cost, dict(sorted(tallies.items())))
+    return _GenerationFigures(
+        count, cost, dict(sorted(latency.items())), dict(sorted(tallies.items()))
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 def period_start(period_days: int, now: datetime | None = None) -> datetime | None:
@@ -318,8 +291,7 @@ def period_start(period_days: int, now: datetime | None = None) -> datetime | No
     if not period_days:
         return None
     today = timezone.localdate(now or timezone.now())
-    first = today - timedelta(days=period_days - 1)
-    return timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    return _local_midnight(today - timedelta(days=period_days - 1))
 
 
 def brand_analytics(
@@ -335,21 +307,17 @@ def brand_analytics(
     shown = min(period_days, DAYS_SHOWN) if period_days else DAYS_SHOWN
     days = [today - timedelta(days=offset) for offset in range(shown - 1, -1, -1)]
     since = period_start(period_days, now)
-    outcomes = asset_outcomes(_decision_rows(brand, campaign, since))
-    first_queued = _first_queued(brand, campaign, since)
+    decided = _decided_in_period(brand, campaign, since)
+    outcomes = _outcome_figures(decided)
     generations = _generation_figures(brand, campaign, days, since)
-    approved = sum(outcome.approved_at is not None for outcome in outcomes)
     tallies = generations.tallies
     return BrandAnalytics(
-        approval_times=_approval_times(outcomes, first_queued),
-        rounds=_rounds(outcomes),
-        first_pass={
-            attribute: first_pass_rates(outcomes, attribute)
-            for attribute in ("pack", "template", "provider")
-        },
-        first_pass_assets=sum(outcome.first_round_ended for outcome in outcomes),
-        cost=CostPerApproval(generations.count, generations.cost, approved),
-        latency={name: s for name, t in tallies.items() if (s := summarize(t.seconds))},
+        approval_times=_approval_times(decided),
+        rounds=outcomes.rounds,
+        first_pass=outcomes.first_pass,
+        first_pass_assets=outcomes.first_pass_assets,
+        cost=CostPerApproval(generations.count, generations.cost, outcomes.approved),
+        latency=generations.latency,
         failures={name: (t.failed, t.finished) for name, t in tallies.items() if t.finished},
         days=days,
         daily={name: t.by_day(days) for name, t in tallies.items()},

@@ -31,6 +31,7 @@ from projects.choices import (
 from projects.exceptions import InvalidTransition, ProjectsError, ReplacesApproved
 from projects.models import ApprovalStep, Asset, AssetVersion, Generation, Review
 from projects.services.notifications import notify_decision, notify_reviewers
+from projects.services.review_outcomes import review_outcomes_refresh
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -216,6 +217,7 @@ def approval_decide(
             decided_at=now,
         )
         verb = _apply(asset, decision, step, version)
+        review_outcomes_refresh(asset_ids=[asset.pk])
         audit_record(
             brand_id=brand.pk,
             verb=verb,

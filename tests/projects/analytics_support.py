@@ -19,6 +19,7 @@ from django.utils import timezone
 from projects.choices import Decision, GenerationMode, GenerationStatus, ReviewStatus
 from projects.models import Asset, AssetVersion, Generation, Review
 from projects.services.approvals import approval_decide, approval_submit
+from projects.services.review_outcomes import review_outcomes_refresh
 from tests.projects.generation_support import ask
 from tests.projects.review_support import LOCAL_SIZE
 
@@ -48,12 +49,15 @@ def decide(studio: Any, version: AssetVersion, decision: Decision, at: datetime)
         user=studio.reviewer,
     )
     Review.objects.filter(pk=review.pk).update(decided_at=at)
+    review_outcomes_refresh(asset_ids=[version.asset_id])  # as if it had been decided at `at`
     return review
 
 
 def pin(version: AssetVersion, **fields: Any) -> None:
-    """Set columns of the generation behind `version` (timestamps, provider, cost, latency)."""
+    """Set columns of the generation behind `version` (timestamps, provider, cost, latency), and
+    its asset's review outcome with them, as if the generation had been made that way."""
     Generation.objects.filter(pk=version.generation_id).update(**fields)
+    review_outcomes_refresh(asset_ids=[version.asset_id])
 
 
 @dataclass
@@ -175,4 +179,5 @@ def bulk_history(studio: Any, count: int, *, now: datetime | None = None) -> lis
         for index, (asset, version) in enumerate(zip(assets, versions, strict=True))
         if index % 2 == 0
     )
+    review_outcomes_refresh(asset_ids=[asset.pk for asset in assets])
     return assets
