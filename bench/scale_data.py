@@ -36,6 +36,7 @@ from projects.models import (
     GenerationBatch,
     Review,
 )
+from projects.services.asset_search_text import asset_search_text_refresh
 from projects.services.campaigns import campaign_create
 from projects.services.review_outcomes import review_outcomes_refresh
 
@@ -284,8 +285,9 @@ def build_scale(
         ),
         batch_size=BATCH_SIZE,
     )
-    # What the approval service keeps after each decision, for the bulk-written ones.
+    # What the services keep as versions are added and decisions taken, for bulk-written rows.
     review_outcomes_refresh(asset_ids=(review.asset_id for review in reviews))
+    asset_search_text_refresh(asset_ids=(asset.pk for asset in asset_rows))
     verbs = [
         AuditVerb.GENERATION_QUEUED,
         AuditVerb.GENERATION_SUCCEEDED,

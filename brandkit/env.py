@@ -101,6 +101,10 @@ def database_from_url(url: str) -> dict[str, Any]:
         }
     if scheme in {"postgres", "postgresql", "pgsql"}:
         options: dict[str, Any] = dict(parse_qsl(parts.query))
+        # PostgreSQL's JIT compiles a query the planner thinks is costly (a campaign search, a
+        # year of analytics) for 10-100 ms before running it for 20: a web page never gains
+        # from that. ?options=... in DATABASE_URL replaces this.
+        options.setdefault("options", "-c jit=off")
         pool_size = env_int("DATABASE_POOL_SIZE", default=10)
         if pool_size > 0:
             # A process-wide psycopg pool: a worker's job threads give their connection back

@@ -21,6 +21,10 @@ class Asset(TimeStampedModel):
         "projects.Campaign", on_delete=models.PROTECT, related_name="assets"
     )
     title = models.CharField(max_length=200)
+    # The title and every version's prompt, one per line: what the board's search matches, kept
+    # by projects.services.asset_search_text so a search reads one column of one table (with a
+    # trigram index on PostgreSQL) instead of every version's generation.
+    search_text = models.TextField(blank=True, default="", editable=False)
     review_status = models.CharField(
         max_length=24, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, db_index=True
     )

@@ -1,12 +1,16 @@
 """Reads of the analytics page: how fast and how cleanly a brand's (or one campaign's) imagery
 gets approved, what it costs, and how the providers behave.
 
-A fixed number of queries whatever the data size, over a chosen period (`since`): the review
-decisions of the assets decided in it, their first queue times, and the generations that finished
-in it, with counts, cost and failures summed by the database (an index on the finish time keeps
-the period cheap). Only the latencies themselves (one float each) and the last 30 days' rows for
-the day charts come back, so every median and percentile is still exact, computed in Python by
-`projects.metrics`, never approximated in SQL.
+A fixed number of queries whatever the data size, over a chosen period (`since`), each reading
+summaries rather than history:
+- review figures come from ReviewOutcome, one row per asset decided in the period that the
+  approval service keeps (`projects.services.review_outcomes`); the database groups them by first
+  source and outcome, and only the approval waits (one float per approved asset) come back;
+- generation counts, cost and failures are summed by the database per provider and status, read
+  from the covering finish-time index; latency medians and p90s come from
+  `projects.selectors.latency` (ranked by PostgreSQL itself);
+- only the last 30 days' generation rows come back, for the day charts.
+Every median and percentile is exact, with the definitions of `projects.metrics`.
 """
 
 from __future__ import annotations

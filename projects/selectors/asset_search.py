@@ -1,7 +1,8 @@
 """Finding assets in a campaign at any size: by title or prompt words, status, version, approval.
 
-Every filter is one SQL condition on indexed columns or an EXISTS on the versions, so a page of
-results costs the same two queries (count and rows) whatever the campaign holds.
+Every filter is one SQL condition on the asset's own columns (its search text holds the title and
+every prompt) or an EXISTS on the versions, so a page of results costs the same two queries (count
+and rows) whatever the campaign holds.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ def campaign_asset_search(*, campaign: Campaign, filters: AssetFilters) -> Query
     """The campaign's assets matching `filters`, newest first, with the latest version joined.
 
     Each word must appear in the title or in the prompt of one of the asset's versions, so
-    "espresso sunrise" finds the espresso shot whichever of the two carries each word."""
+    "espresso sunrise" finds the espresso shot whichever of the two carries each word. Both
+    live in the asset's search text (a trigram index serves it on PostgreSQL)."""
     assets = Asset.objects.filter(campaign=campaign)
     for word in filters.words:
-        prompted = AssetVersion.objects.filter(
-            asset_id=OuterRef("pk"), generation__prompt__icontains=word
-        )
-        assets = assets.filter(Q(title__icontains=word) | Exists(prompted))
+        assets = assets.filter(search_text__icontains=word)
     if filters.status:
         assets = assets.filter(review_status=filters.status)
     if filters.version:

@@ -24,6 +24,7 @@ from brandkit.thumbnails import thumbnail_name
 from projects.image_slots import image_work
 from projects.models import Asset, AssetVersion, Generation, Reproduction
 from projects.provenance import detect_c2pa
+from projects.services.asset_search_text import search_text_with
 from projects.services.posters import version_posters_enqueue
 
 if TYPE_CHECKING:
@@ -93,9 +94,11 @@ def output_versions_create(
             asset = Asset.objects.select_for_update().get(pk=source.asset_id)
             number = (asset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         else:
+            title = _asset_title(generation, output.index)
             asset = Asset.objects.create(
                 campaign_id=generation.campaign_id,
-                title=_asset_title(generation, output.index),
+                title=title,
+                search_text=search_text_with("", title),
                 created_by_id=generation.requested_by_id,
             )
             number = 1  # created just now in this transaction: no versions to count
@@ -116,7 +119,8 @@ def output_versions_create(
             created_by_id=generation.requested_by_id,
         )
         asset.latest_version = version
-        asset.save(update_fields=["latest_version", "updated_at"])
+        asset.search_text = search_text_with(asset.search_text, generation.prompt)
+        asset.save(update_fields=["latest_version", "search_text", "updated_at"])
         versions.append(version)
     # Posters are drawn by a job after the commit, so a slow poster never holds this transaction.
     version_posters_enqueue(versions=versions)

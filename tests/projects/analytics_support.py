@@ -19,6 +19,7 @@ from django.utils import timezone
 from projects.choices import Decision, GenerationMode, GenerationStatus, ReviewStatus
 from projects.models import Asset, AssetVersion, Generation, Review
 from projects.services.approvals import approval_decide, approval_submit
+from projects.services.asset_search_text import asset_search_text_refresh
 from projects.services.review_outcomes import review_outcomes_refresh
 from tests.projects.generation_support import ask
 from tests.projects.review_support import LOCAL_SIZE
@@ -180,4 +181,5 @@ def bulk_history(studio: Any, count: int, *, now: datetime | None = None) -> lis
         if index % 2 == 0
     )
     review_outcomes_refresh(asset_ids=[asset.pk for asset in assets])
+    asset_search_text_refresh(asset_ids=[asset.pk for asset in assets])
     return assets

@@ -33,6 +33,7 @@ from projects.models import (
     Reproduction,
     Review,
 )
+from projects.services.asset_search_text import asset_search_text_refresh
 from projects.services.campaigns import campaign_create
 from tests.factories import (
     brand_with_admin,
@@ -235,6 +236,8 @@ def grow(board: Board, size: int) -> None:
     board.big_asset.review_status = ReviewStatus.IN_REVIEW
     board.big_asset.review_round = size + 1
     board.big_asset.save()
+    # What output_versions_create keeps as each version is added, for these bulk-written ones.
+    asset_search_text_refresh(asset_ids=[board.big_asset.pk, *(asset.pk for asset in assets)])
 
     Campaign.objects.bulk_create(
         Campaign(brand=board.brand, owner=board.marketer, name=f"Campaign {index}") for index in new
