@@ -105,11 +105,32 @@ def test_database_from_url_reads_postgres_with_options(monkeypatch: pytest.Monke
         "PASSWORD": "p/ss:word",
         "HOST": "db.example.com",
         "PORT": "5432",
-        # A process-wide pool by default; Django's own persistence is off with it.
-        "OPTIONS": {"sslmode": "require", "pool": {"min_size": 0, "max_size": 10, "timeout": 30}},
+        # A process-wide pool by default; Django's own persistence is off with it. No JIT.
+        "OPTIONS": {
+            "sslmode": "require",
+            "options": "-c jit=off",
+            "pool": {"min_size": 0, "max_size": 10, "timeout": 30},
+        },
         "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def test_postgres_options_in_the_url_replace_the_jit_default() -> None:
+    url = "postgres://postgres@127.0.0.1/brandkit?options=-c%20statement_timeout%3D5000"
+    assert database_from_url(url)["OPTIONS"]["options"] == "-c statement_timeout=5000"
+
+
+@pytest.mark.django_db
+def test_web_connections_run_without_postgresql_jit() -> None:
+    """A JIT compile costs a page 10-100 ms; the connection the app really uses has it off."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (JIT is a PostgreSQL feature)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_database_pool_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
