@@ -170,8 +170,11 @@ def test_production_mode_turns_on_secure_cookies_and_keeps_local_storage(tmp_pat
     assert values["DEBUG"] is False
     assert values["session_cookie_secure"] is True
     assert values["storage"] == "django.core.files.storage.FileSystemStorage"
-    # Nothing but the per-process connection pool (DATABASE_POOL_SIZE, default 10).
-    assert values["database"]["OPTIONS"] == {"pool": {"min_size": 0, "max_size": 10, "timeout": 30}}
+    # Nothing but the per-process connection pool (DATABASE_POOL_SIZE, default 10) and no JIT.
+    assert values["database"]["OPTIONS"] == {
+        "options": "-c jit=off",
+        "pool": {"min_size": 0, "max_size": 10, "timeout": 30},
+    }
     assert values["database"]["HOST"] == "db.example.com"
 
 
