@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Count, Model, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,7 +39,12 @@ from projects.metrics import (
     summarize,
 )
 from projects.models import Campaign, Generation, ReviewOutcome
-from projects.selectors.latency import summaries_by
+from projects.selectors.latency import (
+    summaries_by,
+    summaries_from,
+    summaries_ranked_by_database,
+    summary_aggregates,
+)
 
 if TYPE_CHECKING:
     from brandkit.models import Brand
@@ -247,25 +252,34 @@ def _generation_figures(
     """Count and cost of the generations finished in the period, and per provider its latencies
     and failures over the period and per day of `days` (the local date each finished).
 
-    The database sums counts and cost per provider and status; only latencies (for exact
-    percentiles) and the rows of the days shown travel to Python."""
+    The database sums counts and cost per provider (and ranks latencies on PostgreSQL); the
+    rows of the days shown travel to Python, and on SQLite the latencies."""
     # No ordering: a sort would read every row instead of the covering finish-time index.
     generations = _scoped(Generation.objects.all(), "campaign", brand, campaign).order_by()
     if since is not None:
         generations = generations.filter(finished_at__gte=since)
     count, cost = 0, Decimal("0")
     tallies: dict[str, ProviderTally] = defaultdict(ProviderTally)
-    for provider, status, number, status_cost in (
-        generations.values("provider", "status")
-        .annotate(number=Count("pk"), total=Sum("cost"))
-        .values_list("provider", "status", "number", "total")
-    ):
-        count += number
-        cost += status_cost or Decimal("0")
-        tally = tallies[provider]
-        tally.failed += number if status == FAILED else 0
-        tally.finished += number if status in COUNTED_FINISHED else 0
-    latency = summaries_by(generations, key="provider", value="provider_seconds")
+    # One pass over the period: per provider, how many, how many failed or finished, the cost,
+    # and where the database can rank (PostgreSQL) the latency median and p90 too.
+    per_provider = list(
+        generations.values("provider").annotate(
+            number=Count("pk"),
+            failed=Count("pk", filter=Q(status=FAILED)),
+            finished=Count("pk", filter=Q(status__in=COUNTED_FINISHED)),
+            total=Sum("cost"),
+            **summary_aggregates("provider_seconds"),
+        )
+    )
+    for row in per_provider:
+        count += row["number"]
+        cost += row["total"] or Decimal("0")
+        tally = tallies[row["provider"]]
+        tally.failed, tally.finished = row["failed"], row["finished"]
+    if summaries_ranked_by_database():
+        latency = summaries_from(per_provider, key="provider")
+    else:
+        latency = summaries_by(generations, key="provider", value="provider_seconds")
     # Each shown day's local midnight, and the next one after the last: a row's day is found by
     # bisecting its finish time into these (a time-zone conversion per row costs more).
     starts = [_local_midnight(day) for day in [*days, days[-1] + timedelta(days=1)]]

@@ -35,21 +35,38 @@ class PercentileDisc(_Percentile):
     function = "PERCENTILE_DISC"
 
 
+def summaries_ranked_by_database() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def summary_aggregates(value: str) -> dict[str, Aggregate]:
+    """Aggregates giving count, median and p90 of the field `value` per group, for a query that
+    groups anyway (read them back with `summaries_from`); none where the database cannot rank."""
+    if not summaries_ranked_by_database():
+        return {}
+    return {
+        "summary_count": Count(value),  # NULLs are not counted, nor ranked
+        "summary_median": PercentileCont(value, 0.5),
+        "summary_p90": PercentileDisc(value, 0.9),
+    }
+
+
+def summaries_from(rows: list[dict[str, Any]], *, key: str) -> dict[Any, Summary]:
+    """The Summary per `key` of grouped rows annotated with `summary_aggregates`."""
+    return {
+        row[key]: Summary(row["summary_count"], row["summary_median"], row["summary_p90"])
+        for row in rows
+        if row["summary_count"]
+    }
+
+
 def summaries_by(queryset: QuerySet[Any], *, key: str, value: str) -> dict[Any, Summary]:
     """Count, median and p90 of the field `value` per distinct `key` over `queryset`'s rows
     (NULL values left out; keys without values absent)."""
     measured = queryset.filter(**{f"{value}__isnull": False}).order_by()
-    if connection.vendor == "postgresql":
-        rows = (
-            measured.values(key)
-            .annotate(
-                count=Count("pk"),
-                median=PercentileCont(value, 0.5),
-                p90=PercentileDisc(value, 0.9),
-            )
-            .values_list(key, "count", "median", "p90")
-        )
-        return {group: Summary(count, median, p90) for group, count, median, p90 in rows}
+    if summaries_ranked_by_database():
+        rows = list(measured.values(key).annotate(**summary_aggregates(value)))
+        return summaries_from(rows, key=key)
     values: dict[Any, list[float]] = defaultdict(list)
     for group, number in measured.values_list(key, value):
         values[group].append(number)

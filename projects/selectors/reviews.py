@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from brandkit.models import AuditEvent, Brand
@@ -122,7 +122,15 @@ def _inbox_candidates(
         )
         .exclude(created_by=user)
         .exclude(submitted_by=user)
-        .exclude(submitted_version__generation__requested_by=user)
+        # As an anti-join from the waiting assets: a join through every version to reach the
+        # generations made PostgreSQL scan all versions for the nav count on every page.
+        .exclude(
+            Exists(
+                AssetVersion.objects.filter(
+                    pk=OuterRef("submitted_version_id"), generation__requested_by=user
+                )
+            )
+        )
         .order_by("submitted_at", "pk")
     )
     if checks in INBOX_CHECK_FILTERS:

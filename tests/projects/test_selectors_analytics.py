@@ -206,16 +206,20 @@ def test_no_data_gives_no_figures_not_zeros(studio: Any) -> None:
 
 
 @pytest.mark.parametrize("count", [5, 200])
-def test_brand_analytics_takes_five_queries_whatever_the_size(
+def test_brand_analytics_takes_a_fixed_number_of_queries_whatever_the_size(
     studio: Any, count: int, django_assert_num_queries: Any
 ) -> None:
-    """Decisions, first queue times, totals per provider and status, latencies, day rows."""
+    """Outcome groups, approval waits, per-provider totals, day rows; and on SQLite the
+    latencies (PostgreSQL ranks them within the totals query)."""
+    from django.db import connection
+
+    queries = 4 if connection.vendor == "postgresql" else 5
     bulk_history(studio, count)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(queries):
         analytics = brand_analytics(brand=studio.brand)
     assert analytics.cost.generations == count
     assert analytics.rounds.count == (count + 1) // 2
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(queries):
         brand_analytics(brand=studio.brand, period_days=30)
 
 
