@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import os
-import socket
 import ssl
 import time
 import urllib.parse
@@ -31,7 +30,12 @@ import httpcore
 import httpx
 from django.conf import settings
 
-from brandkit.addresses import is_public_address
+from brandkit.addresses import (
+    AddressRefused,
+    HostUnresolved,
+    normalize_host,
+    resolve_public,
+)
 from projects.providers.base import ProviderError, ProviderErrorKind
 from projects.providers.outputs import VerifiedImage, verify_image
 
@@ -108,22 +112,19 @@ def resolve_vetted(
     Outside the allow-list only the web ports are accepted: an output URL has no business with
     another service (Redis, an admin port) even on a public address.
     """
-    allowed = target.host in allowed_hosts
     try:
-        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
+        addresses = resolve_public(target.host, target.port, allowed_hosts=allowed_hosts)
+    except HostUnresolved as exc:
         raise _unavailable(provider, f"could not resolve output image host {target.host}") from exc
-    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
-    if allowed:
-        return addresses
-    refused = [address for address in addresses if not is_public_address(address)]
-    if refused or not addresses:
+    except AddressRefused as exc:
         raise _refused(
             provider,
-            f"the output image URL points at {target.host} ({', '.join(refused) or 'no address'}),"
+            f"the output image URL points at {target.host} ({exc.addresses_text}),"
             " an address that is not allowed (loopback, private, link-local or reserved); "
             "it was not downloaded",
-        )
+        ) from exc
+    if normalize_host(target.host) in allowed_hosts:
+        return addresses
     if target.port not in WEB_PORTS:
         raise _refused(
             provider,

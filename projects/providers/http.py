@@ -19,7 +19,6 @@ from __future__ import annotations
 import email.utils
 import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -29,7 +28,7 @@ import httpcore
 import httpx
 from django.conf import settings
 
-from brandkit.addresses import is_public_address
+from brandkit.addresses import AddressRefused, HostUnresolved, normalize_host, resolve_public
 from projects.providers.base import ProviderError, ProviderErrorKind
 from projects.providers.errors import error_details, error_from_details
 
@@ -57,26 +56,20 @@ class RefusedAddress(httpcore.ConnectError):
 
 def allowed_hosts() -> frozenset[str]:
     hosts = getattr(settings, "PROVIDER_API_ALLOWED_HOSTS", ())
-    return frozenset(host.strip().strip("[]").lower().rstrip(".") for host in hosts if host)
+    return frozenset(normalize_host(host) for host in hosts if host)
 
 
 def vetted_addresses(host: str, port: int) -> tuple[str, ...]:
     """The host's addresses, resolved once; RefusedAddress if any of them is not public."""
-    name = host.strip("[]").lower()
     try:
-        infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise httpcore.ConnectError(f"could not resolve {name}") from exc
-    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
-    if name.rstrip(".") in allowed_hosts():
-        return addresses
-    refused = [address for address in addresses if not is_public_address(address)]
-    if refused or not addresses:
+        return resolve_public(host, port, allowed_hosts=allowed_hosts())
+    except HostUnresolved as exc:
+        raise httpcore.ConnectError(str(exc)) from exc
+    except AddressRefused as exc:
         raise RefusedAddress(
-            f"{name} resolves to {', '.join(refused) or 'no address'}, which is not a public "
-            "address (loopback, private, link-local or reserved); the request was not sent"
-        )
-    return addresses
+            f"{exc.host} resolves to {exc.addresses_text}, which is not a public address "
+            "(loopback, private, link-local or reserved); the request was not sent"
+        ) from exc
 
 
 class VettingBackend(httpcore.SyncBackend):

@@ -1,7 +1,7 @@
 """POST a signed webhook body to a receiver, as safely as a provider download.
 
 The receiver URL was typed by a brand admin, so it is treated like any URL from outside: the
-host is resolved once and every address must be public (downloads.is_public_address) unless
+host is resolved once and every address must be public (brandkit.addresses.resolve_public) unless
 the host is in `settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS` (development only); the connection goes
 to exactly those vetted addresses (no DNS rebinding between check and connect); redirects are
 not followed (a 3xx is a failed attempt); the answer is read only up to a small cap.
@@ -9,7 +9,6 @@ not followed (a 3xx is a failed attempt); the answer is read only up to a small 
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,12 +16,9 @@ from dataclasses import dataclass
 import httpcore
 from django.conf import settings
 
+from brandkit.addresses import AddressRefused, HostUnresolved, normalize_host, resolve_public
 from projects.providers.base import ProviderError
-from projects.providers.downloads import (
-    is_public_address,
-    parse_target,
-    pinned_connection_pool,
-)
+from projects.providers.downloads import parse_target, pinned_connection_pool
 
 TIMEOUT_SECONDS = 10.0
 EXCERPT_BYTES = 500
@@ -47,7 +43,7 @@ class PostResult:
 def allowed_private_hosts(hosts: Iterable[str] | None = None) -> frozenset[str]:
     if hosts is None:
         hosts = getattr(settings, "WEBHOOK_ALLOWED_PRIVATE_HOSTS", ())
-    return frozenset(host.strip().strip("[]").lower() for host in hosts if host.strip())
+    return frozenset(normalize_host(host) for host in hosts if host.strip())
 
 
 def vet_url(url: str, *, allowed_hosts: frozenset[str] | None = None) -> tuple[str, ...]:
@@ -59,19 +55,14 @@ def vet_url(url: str, *, allowed_hosts: frozenset[str] | None = None) -> tuple[s
     except ProviderError as exc:
         raise WebhookTargetRefused("Use a plain http:// or https:// URL.") from exc
     try:
-        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
+        return resolve_public(target.host, target.port, allowed_hosts=allowed_hosts)
+    except HostUnresolved as exc:
         raise WebhookTargetRefused(f"{target.host} does not resolve.") from exc
-    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
-    if target.host in allowed_hosts:
-        return addresses
-    refused = [address for address in addresses if not is_public_address(address)]
-    if refused or not addresses:
+    except AddressRefused as exc:
         raise WebhookTargetRefused(
-            f"{target.host} resolves to {', '.join(refused) or 'no address'}: loopback, "
+            f"{target.host} resolves to {exc.addresses_text}: loopback, "
             "private, link-local and reserved addresses are refused."
-        )
-    return addresses
+        ) from exc
 
 
 def post_webhook(

@@ -18,10 +18,12 @@ import httpcore
 import pytest
 from PIL import Image
 
+from brandkit import addresses
+from brandkit.addresses import is_public_address
 from projects.providers import downloads
 from projects.providers.base import ProviderError
 from projects.providers.base import ProviderErrorKind as Kind
-from projects.providers.downloads import download_image, is_public_address
+from projects.providers.downloads import download_image
 from projects.providers.outputs import verify_image
 from tests.contract.fake_provider import FakeProviderServer
 from tests.contract.network_guard import forbid_non_loopback
@@ -217,7 +219,7 @@ def test_connection_goes_to_the_vetted_address_even_if_dns_changes(
 ) -> None:
     # Treat 127.0.0.1 as a public address for this test only, so "cdn.example.com" passes the
     # vetting step; every later lookup of the name answers the metadata address (DNS rebinding).
-    monkeypatch.setattr(downloads, "is_public_address", lambda address: address == "127.0.0.1")
+    monkeypatch.setattr(addresses, "is_public_address", lambda address: address == "127.0.0.1")
     monkeypatch.setattr(downloads, "WEB_PORTS", frozenset({int(server.url.rsplit(":", 1)[1])}))
     answers = iter([["127.0.0.1"]])
     dns.table["cdn.example.com"] = lambda: next(answers, ["169.254.169.254"])
