@@ -109,7 +109,7 @@ class ReferenceImageFormSet(forms.BaseInlineFormSet):
         if len(kept) > MAX_IMAGES_PER_PACK:
             raise forms.ValidationError(
                 f"A reference pack holds at most {MAX_IMAGES_PER_PACK} images, the most "
-                "Seedream 4.0 takes in one request; remove one first."
+                "every Seedream model takes in one request; remove one first."
             )
         seen = {form.instance.sha256 for form in kept if form.instance.pk is not None}
         for form in kept:

@@ -8,7 +8,9 @@ from django.urls import reverse
 from brandkit.choices import PackPurpose
 from brandkit.models.base import VersionedModel
 
-MAX_IMAGES_PER_PACK = 10  # Seedream 4.0 takes at most 10 reference images in one request.
+# A pack is sent whole with any model, so it holds what every model takes in one request: 10
+# (Seedream 5.0 Pro; the others take 14). tests/brandkit/test_pack_limit.py checks the catalog.
+MAX_IMAGES_PER_PACK = 10
 
 
 class ReferencePack(VersionedModel):

@@ -68,8 +68,8 @@ def reference_pack_add_image(
     count = pack.images.count()
     if count >= MAX_IMAGES_PER_PACK:
         raise PackFull(
-            f"{pack} already has {MAX_IMAGES_PER_PACK} images, the most Seedream 4.0 takes in "
-            "one request; remove one first."
+            f"{pack} already has {MAX_IMAGES_PER_PACK} images, the most every Seedream model "
+            "takes in one request; remove one first."
         )
     image = validate_image_upload(
         data, max_bytes=settings.MAX_UPLOAD_BYTES, max_pixels=settings.MAX_UPLOAD_PIXELS

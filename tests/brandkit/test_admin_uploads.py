@@ -174,8 +174,8 @@ def test_admin_refuses_an_eleventh_image_with_a_form_error(
 
     assert response.status_code == 200
     assert (
-        "A reference pack holds at most 10 images, the most Seedream 4.0 takes in one request; "
-        "remove one first."
+        "A reference pack holds at most 10 images, the most every Seedream model takes in one "
+        "request; remove one first."
     ) in response.content.decode()
     assert pack.images.count() == 10
     assert stored_files(media_root) == files_before

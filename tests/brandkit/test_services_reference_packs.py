@@ -89,8 +89,8 @@ def test_reference_pack_add_image_refuses_the_eleventh_and_saves_nothing(
     with pytest.raises(PackFull) as caught:
         reference_pack_add_image(pack=pack, data=image_bytes(99))
     assert caught.value.message == (
-        "Product shots v1 already has 10 images, the most Seedream 4.0 takes in one request; "
-        "remove one first."
+        "Product shots v1 already has 10 images, the most every Seedream model takes in one "
+        "request; remove one first."
     )
     assert image_rows(pack) == before
     assert sorted(media_root.rglob("*")) == files_before
