@@ -15,6 +15,7 @@ creates and drops (or DATABASE_URL when set). The target is p95 under 150 ms.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import shutil
@@ -56,6 +57,10 @@ def pages(scale: Any) -> list[tuple[str, Any, str]]:
     campaign = scale.big_campaign
     asset = scale.sample_asset()
     slug = scale.brand.slug
+    # The last spring that has ended: "last spring's approved banner" in the brand library.
+    today = datetime.datetime.now(tz=datetime.UTC).date()
+    year = today.year if today >= datetime.date(today.year, 6, 1) else today.year - 1
+    spring = f"/brands/{slug}/assets/?q=banner&approved=1&from={year}-03-01&to={year}-05-31"
     return [
         ("dashboard (reviewer)", scale.reviewer, "/"),
         ("dashboard (marketer)", scale.marketer, "/"),
@@ -70,6 +75,8 @@ def pages(scale: Any) -> list[tuple[str, Any, str]]:
         ("asset compare", scale.marketer, asset.get_absolute_url() + "compare/?a=1&b=3"),
         ("audit log", scale.admin, f"/brands/{slug}/audit/"),
         ("audit log, page 50", scale.admin, f"/brands/{slug}/audit/?page=50"),
+        ("brand library", scale.marketer, f"/brands/{slug}/assets/"),
+        ("library, last spring", scale.marketer, spring),
         ("analytics (30 days)", scale.admin, f"/brands/{slug}/analytics/"),
         ("analytics (a year)", scale.admin, f"/brands/{slug}/analytics/?period=365"),
         ("brand page", scale.admin, f"/brands/{slug}/"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from projects.choices import GenerationStatus, ReviewStatus
 
@@ -53,6 +54,43 @@ def asset_filters(params: Mapping[str, str]) -> AssetFilters:
         status=_choice(params.get("status"), ReviewStatus),
         version=int(version_match.group(1)) if version_match else None,
         approved=params.get("approved") == "1",
+    )
+
+
+@dataclass(frozen=True)
+class LibraryFilters(AssetFilters):
+    """The brand library: the board's filters, across the brand's campaigns or in one, and the
+    days the asset was made (`made_from` to `made_to`, both included, local dates)."""
+
+    campaign: int | None = None
+    made_from: date | None = None
+    made_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return super().active or bool(self.campaign or self.made_from or self.made_to)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def library_filters(params: Mapping[str, str]) -> LibraryFilters:
+    board = asset_filters(params)
+    made_from, made_to = _date(params.get("from")), _date(params.get("to"))
+    if made_from and made_to and made_from > made_to:
+        made_from, made_to = made_to, made_from  # a swapped range means the same days
+    return LibraryFilters(
+        q=board.q,
+        status=board.status,
+        version=board.version,
+        approved=board.approved,
+        campaign=_number(params.get("campaign")),
+        made_from=made_from,
+        made_to=made_to,
     )
 
 

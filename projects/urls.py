@@ -10,6 +10,7 @@ from projects.views import (
     csv_batches,
     dashboard,
     exports,
+    library,
     models,
     reviews,
     webhooks,
@@ -64,6 +65,8 @@ urlpatterns = [
         webhooks.webhook_delete,
         name="webhook_delete",
     ),
+    path("library/", library.library_index, name="library_index"),
+    path("brands/<slug:slug>/assets/", library.brand_library, name="brand_library"),
     path("analytics/", analytics.analytics_index, name="analytics_index"),
     path("brands/<slug:slug>/analytics/", analytics.brand_analytics_page, name="brand_analytics"),
 ]

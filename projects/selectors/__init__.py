@@ -1,13 +1,12 @@
 """Reads of the campaign app: campaigns and generations, reviewing, the dashboard, analytics."""
 
-from projects.selectors.analytics import (
-    AnalyticsScope,
-    BrandAnalytics,
-    analytics_brands,
-    analytics_scope_for_user,
-    brand_analytics,
+from projects.selectors.analytics import BrandAnalytics, brand_analytics
+from projects.selectors.asset_search import (
+    brand_asset_search,
+    campaign_asset_search,
+    campaign_version_search,
 )
-from projects.selectors.asset_search import campaign_asset_search, campaign_version_search
+from projects.selectors.brand_scope import BrandScope, brand_scope_for_user, member_brands
 from projects.selectors.campaigns import (
     Spend,
     approved_versions_for_export,
@@ -40,20 +39,20 @@ from projects.selectors.reviews import (
 )
 
 __all__ = [
-    "AnalyticsScope",
     "BrandAnalytics",
+    "BrandScope",
     "CampaignCard",
     "DashboardCampaigns",
     "MonthSpend",
     "Spend",
-    "analytics_brands",
-    "analytics_scope_for_user",
     "approved_versions_for_export",
     "asset_get_for_user",
     "asset_reviews",
     "audit_events",
     "batch_progress",
     "brand_analytics",
+    "brand_asset_search",
+    "brand_scope_for_user",
     "campaign_asset_search",
     "campaign_generations",
     "campaign_generations_changed",
@@ -62,6 +61,7 @@ __all__ = [
     "campaign_spend",
     "campaign_version_search",
     "dashboard_campaigns",
+    "member_brands",
     "month_spend_by_brand",
     "pending_review_count",
     "queue_positions",

@@ -23,10 +23,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Count, Model, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
-from brandkit.selectors import brand_list_for_user
 from projects.metrics import (
     COUNTED_FINISHED,
     FAILED,
@@ -48,7 +46,6 @@ from projects.selectors.latency import (
 
 if TYPE_CHECKING:
     from brandkit.models import Brand
-    from brandkit.selectors import AnyUser
 
 _M = TypeVar("_M", bound=Model)
 DAYS_SHOWN = 30
@@ -113,40 +110,6 @@ class BrandAnalytics:
     failures: dict[str, tuple[int, int]]
     days: list[date]
     daily: dict[str, dict[date, DayCell]]
-
-
-def analytics_brands(*, user: AnyUser) -> list[Brand]:
-    """The brands whose analytics the user may see (every brand they are a member of)."""
-    return list(brand_list_for_user(user=user).order_by("name"))
-
-
-@dataclass(frozen=True)
-class AnalyticsScope:
-    """What the page covers: one brand, or one campaign of it, and what the pickers offer."""
-
-    brand: Brand
-    campaign: Campaign | None
-    campaigns: list[Campaign]
-    other_brands: list[Brand]
-
-
-def analytics_scope_for_user(
-    *, slug: str, campaign_id: int | None, user: AnyUser
-) -> AnalyticsScope:
-    """The brand (404 unless the user is a member), the campaign asked for (404 unless it is
-    the brand's), the brand's campaigns and the user's other brands, in two queries."""
-    brands = analytics_brands(user=user)
-    brand = next((b for b in brands if b.slug == slug), None)
-    if brand is None:
-        raise Http404("No such brand.")
-    campaigns = list(Campaign.objects.filter(brand=brand).order_by("name"))
-    campaign = None
-    if campaign_id is not None:
-        campaign = next((c for c in campaigns if c.pk == campaign_id), None)
-        if campaign is None:
-            raise Http404("No such campaign in this brand.")
-    others = [b for b in brands if b.pk != brand.pk]
-    return AnalyticsScope(brand, campaign, campaigns, others)
 
 
 def _scoped(

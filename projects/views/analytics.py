@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from projects.analytics_figures import analytics_figures
-from projects.selectors import analytics_brands, analytics_scope_for_user, brand_analytics
+from projects.selectors import brand_analytics, brand_scope_for_user, member_brands
 from projects.selectors.analytics import DEFAULT_PERIOD, PERIODS
 
 
@@ -19,7 +19,7 @@ def _int_or_none(value: str | None) -> int | None:
 def analytics_index(request: HttpRequest) -> HttpResponse:
     """The nav's "Analytics": the first of the user's brands, or the brand list if they have
     none (it says how to get access)."""
-    brands = analytics_brands(user=request.user)
+    brands = member_brands(user=request.user)
     if not brands:
         return redirect("brandkit:brand_list")
     return redirect("projects:brand_analytics", slug=brands[0].slug)
@@ -27,7 +27,7 @@ def analytics_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def brand_analytics_page(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = analytics_scope_for_user(
+    scope = brand_scope_for_user(
         slug=slug, campaign_id=_int_or_none(request.GET.get("campaign")), user=request.user
     )
     period = _int_or_none(request.GET.get("period"))

@@ -298,6 +298,11 @@ PAGES = {
     "dashboard (marketer)": ("marketer", lambda board: "/"),
     "analytics": ("admin", lambda board: f"/brands/{board.brand.slug}/analytics/"),
     "audit log": ("admin", lambda board: f"/brands/{board.brand.slug}/audit/"),
+    "brand library": ("marketer", lambda board: f"/brands/{board.brand.slug}/assets/"),
+    "brand library, searched": (
+        "marketer",
+        lambda board: f"/brands/{board.brand.slug}/assets/?q=poster&from=2020-01-01&approved=",
+    ),
 }
 
 

@@ -1,0 +1,44 @@
+"""The brand library: every asset of a brand, across its campaigns, found by words, review
+status, version, approval, campaign and the days it was made ("last spring's approved hero")."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from projects.choices import ReviewStatus
+from projects.filters import library_filters
+from projects.selectors import brand_asset_search, brand_scope_for_user, member_brands
+
+ASSETS_PER_PAGE = 48
+
+
+@login_required
+def library_index(request: HttpRequest) -> HttpResponse:
+    """The nav's "Library": the first of the user's brands, or the brand list (which says how to
+    get access) if they have none."""
+    brands = member_brands(user=request.user)
+    if not brands:
+        return redirect("brandkit:brand_list")
+    return redirect("projects:brand_library", slug=brands[0].slug)
+
+
+@login_required
+def brand_library(request: HttpRequest, slug: str) -> HttpResponse:
+    filters = library_filters(request.GET)
+    scope = brand_scope_for_user(slug=slug, campaign_id=filters.campaign, user=request.user)
+    page = Paginator(
+        brand_asset_search(brand=scope.brand, filters=filters), ASSETS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/library.html",
+        {
+            "scope": scope,
+            "filters": filters,
+            "asset_page": page,
+            "review_statuses": ReviewStatus.choices,
+        },
+    )
