@@ -75,3 +75,39 @@ def test_review_inbox_pages_with_its_filters(scale: Scale, page: Page) -> None:
     expect(pager).to_contain_text("Page 2 of")
     expect(page.locator("[data-inbox-item]").first).to_be_visible()
     screenshot(page, "11-inbox-page-2")
+
+
+def test_brand_library_finds_last_springs_approved_banners(scale: Scale, page: Page) -> None:
+    """Across the brand's campaigns, by words, approval and the days made; pages keep it all."""
+    log_in(page, scale.marketer.username, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Library").click()
+    expect(page).to_have_url(re.compile(rf"/brands/{scale.brand.slug}/assets/$"))
+    library = page.locator("#library")
+    expect(library).to_contain_text("400 assets, newest first")
+
+    page.get_by_label("Search").fill("banner")
+    page.get_by_label("Has an approved version").check()
+    # The scale data spreads the assets over the past year: ask for its middle months.
+    start, end = scale_days(scale)
+    page.get_by_label("Made from").fill(start)
+    page.get_by_label("to", exact=True).fill(end)
+    page.get_by_role("button", name="Find").click()
+    expect(page).to_have_url(re.compile(r"q=banner"))
+    for param in ("approved=1", f"from={start}", f"to={end}"):
+        assert param in page.url
+    found = library.locator("[data-asset]")
+    expect(found.first).to_be_visible()
+    for title in found.locator("strong").all_inner_texts():
+        assert title.startswith("Banner")
+    expect(page.get_by_label("Has an approved version")).to_be_checked()
+    screenshot(page, "12-brand-library")
+
+
+def scale_days(scale: Scale) -> tuple[str, str]:
+    """Three months in the middle of the scale data's year, as the date inputs want them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (str(today - timedelta(days=270)), str(today - timedelta(days=180)))
