@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +36,7 @@ from brandkit.services.provider_credentials import (
     provider_credential_set,
 )
 from brandkit.thumbnails import thumbnail_url
+from projects.providers.catalog import UnknownModel, resolve_model
 
 
 class BrandColorInline(BrandScopedInlineMixin, admin.TabularInline):
@@ -115,11 +117,36 @@ class BrandProviderCredentialInline(BrandScopedInlineMixin, admin.TabularInline)
         return obj.masked_key or "—"
 
 
+class ModelMappingFormSet(BaseInlineFormSet):
+    """The brand's mappings, checked together with its default model: an id the model table
+    does not know and no mapping (here or in BRANDKIT_MODEL_MAP) names would be refused at every
+    generation, so it is refused on save, with how to map it. The admin validates the brand's
+    own fields first, so `self.instance` already carries the default model being saved."""
+
+    def clean(self) -> None:
+        super().clean()
+        default_model = (self.instance.default_model or "").strip()
+        if not default_model:
+            return
+        kept = {
+            form.cleaned_data["model_id"]: form.cleaned_data["maps_to"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("model_id")
+        }
+        try:
+            resolve_model(default_model, kept)
+        except UnknownModel as exc:
+            raise ValidationError(f"Default model: {exc.message}") from exc
+
+
 class ModelMappingInline(BrandScopedInlineMixin, admin.TabularInline):
     """Model ids the model table lacks (ModelArk `ep-...` endpoints, newer builds), mapped to
     the table's model whose limits, prices and timeouts they get."""
 
     model = ModelMapping
+    formset = ModelMappingFormSet
     parent_brand_path = "pk"
     extra = 0
     fields = ["model_id", "maps_to"]
