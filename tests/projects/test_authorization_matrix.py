@@ -268,6 +268,13 @@ ROUTES: tuple[Route, ...] = (
         lambda w: url("projects:audit_log_csv", w.brand.slug),
         (302, 404, 403, 403, 403, 404, 200, 200),
     ),
+    Route("projects:library_index", "GET", None, (302, 302, 302, 302, 302, 302, 302, 302)),
+    Route(
+        "projects:brand_library",
+        "GET",
+        lambda w: url("projects:brand_library", w.brand.slug),
+        (302, 404, 200, 200, 200, 404, 200, 200),
+    ),
     Route("projects:analytics_index", "GET", None, (302, 302, 302, 302, 302, 302, 302, 302)),
     Route(
         "projects:brand_analytics",
