@@ -373,6 +373,10 @@ GENERATION_LIVENESS_SECONDS = env_int("GENERATION_LIVENESS_SECONDS", default=45)
 # Provider rate-limit slots are leased for this long and renewed while the call is in flight: a
 # slot dies with its holder (a killed worker, a release lost to a Redis error).
 PROVIDER_LEASE_SECONDS = env_int("PROVIDER_LEASE_SECONDS", default=60)
+# Threads of one worker process that may block waiting for a full provider's next slot; further
+# jobs for that provider are deferred through the scheduler, so the other providers' jobs keep
+# threads (projects/services/generation_runs.py _acquire_slot).
+PROVIDER_SLOT_WAITERS = env_int("PROVIDER_SLOT_WAITERS", default=4)
 # A result write that loses its database connection is retried on a fresh one for this long; the
 # provider is never called again for an answer we already have.
 GENERATION_WRITE_RETRY_SECONDS = env_int("GENERATION_WRITE_RETRY_SECONDS", default=60)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -142,18 +143,47 @@ def _acquire_slot(limiter: ProviderLimiter, *, lease_id: str, images: int) -> fl
     blocks here until a release wakes it (cheap: the thread only waits on Redis) instead of
     deferring through the scheduler, which would leave the freed slot idle for seconds. A refusal
     that is long (the per-minute window) or has lasted SLOT_WAIT_SECONDS is returned, and the
-    caller defers the job.
+    caller defers the job. So is any refusal while PROVIDER_SLOT_WAITERS threads of this process
+    already wait for the same provider: a saturated provider must not take every thread and
+    hold up the jobs of the others.
     """
     deadline = time.monotonic() + SLOT_WAIT_SECONDS
-    while True:
-        wait = limiter.try_acquire(
-            lease_id=lease_id, images=images, lease_seconds=settings.PROVIDER_LEASE_SECONDS
-        )
-        left = deadline - time.monotonic()
-        if wait <= 0 or wait > CONCURRENCY_RETRY_SECONDS or left <= 0:
-            return wait
-        with db_slots.released():
-            limiter.wait_for_release(timeout=min(wait, left))
+    wait = limiter.try_acquire(
+        lease_id=lease_id, images=images, lease_seconds=settings.PROVIDER_LEASE_SECONDS
+    )
+    if wait <= 0 or wait > CONCURRENCY_RETRY_SECONDS:
+        return wait
+    waiters = _slot_waiters(limiter.provider)
+    if not waiters.acquire(blocking=False):
+        return wait
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return wait
+            with db_slots.released():
+                limiter.wait_for_release(timeout=min(wait, left))
+            wait = limiter.try_acquire(
+                lease_id=lease_id, images=images, lease_seconds=settings.PROVIDER_LEASE_SECONDS
+            )
+            if wait <= 0 or wait > CONCURRENCY_RETRY_SECONDS:
+                return wait
+    finally:
+        waiters.release()
+
+
+_waiters_lock = threading.Lock()
+_waiters_by_provider: dict[str, threading.BoundedSemaphore] = {}
+
+
+def _slot_waiters(provider: str) -> threading.BoundedSemaphore:
+    """How many more threads of this process may block waiting for `provider`'s next slot."""
+    with _waiters_lock:
+        waiters = _waiters_by_provider.get(provider)
+        if waiters is None:
+            waiters = threading.BoundedSemaphore(max(1, settings.PROVIDER_SLOT_WAITERS))
+            _waiters_by_provider[provider] = waiters
+        return waiters
 
 
 def _run_tracked(
