@@ -143,6 +143,9 @@ class OutputImage:
     content_type: str = "image/jpeg"
     source_url: str = ""
     error: ProviderError | None = None
+    # The stored thumbnail, when the provider layer made it while verifying the bytes; empty
+    # means storage makes it (the local renderer's outputs).
+    thumbnail: bytes = b""
 
     @property
     def is_success(self) -> bool:

@@ -259,7 +259,9 @@ class HostedProvider:
             image = decode_b64(data, provider=self.name)
         except ProviderError as error:
             return OutputImage(index=index, error=error)
-        return OutputImage(index=index, data=image.data, content_type=image.content_type)
+        return OutputImage(
+            index=index, data=image.data, content_type=image.content_type, thumbnail=image.thumbnail
+        )
 
     def output_from_url(self, index: int, url: str) -> OutputImage:
         """Fetch a URL output now (it expires); a failure becomes this image's error."""
@@ -271,7 +273,11 @@ class HostedProvider:
             logger.info("%s output %d not stored: %s", self.name, index, error.message)
             return OutputImage(index=index, source_url=source_url, error=error)
         return OutputImage(
-            index=index, data=image.data, content_type=image.content_type, source_url=source_url
+            index=index,
+            data=image.data,
+            content_type=image.content_type,
+            source_url=source_url,
+            thumbnail=image.thumbnail,
         )
 
     def outputs(

@@ -1,7 +1,8 @@
 """Output image bytes: check them with Pillow, and keep what is stored free of bytes and secrets.
 
 Every image a provider returns (base64, a data URI, or a downloaded URL) passes `verify_image`
-before it is accepted: Pillow must decode it fully as a JPEG, PNG or WebP within
+before it is accepted: Pillow must decode it (every scan of a JPEG, every pixel of a PNG or WebP)
+as a JPEG, PNG or WebP within
 `Image.MAX_IMAGE_PIXELS` (research/reliability-perf.md §3.2). `scrub` makes the reply we keep as
 `ProviderResult.raw`: no base64 bytes, no data URIs, no signed-URL queries, no secrets.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from PIL import Image
 
+from brandkit.images import draft_for_thumbnail, thumbnail_from_decoded
 from projects.image_slots import image_work
 from projects.providers.errors import malformed, redact
 
@@ -25,14 +27,20 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
 
 
+# The longest side of the thumbnail stored beside every output (made while verifying it).
+THUMBNAIL_SIDE = 512
+
+
 @dataclass(frozen=True)
 class VerifiedImage:
-    """Image bytes that Pillow decoded, with the content type read from the bytes themselves."""
+    """Image bytes that Pillow decoded, with the content type read from the bytes themselves,
+    and the thumbnail made from that same decode (`make_thumbnail`'s bytes)."""
 
     data: bytes
     content_type: str
     width: int
     height: int
+    thumbnail: bytes = b""
 
 
 def verify_image(data: bytes, *, provider: str = "") -> VerifiedImage:
@@ -47,13 +55,17 @@ def verify_image(data: bytes, *, provider: str = "") -> VerifiedImage:
                     f"an output image has {width * height:,} pixels; the limit is {limit:,}",
                 )
             image.verify()
-        # verify() leaves the image unusable, so decode every pixel from a fresh open.
+        # verify() leaves the image unusable, so decode from a fresh open: every scan of a
+        # JPEG (at the thumbnail's scale, which libjpeg reaches by skipping work, not data),
+        # every pixel of a PNG or WebP. The thumbnail comes from this decode, not a second one.
         with image_work(), Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
-            image.load()
             image_format = image.format or ""
+            draft_for_thumbnail(image, THUMBNAIL_SIDE)
+            image.load()
+            thumbnail = thumbnail_from_decoded(image, max_side=THUMBNAIL_SIDE)
     except (*_DECODE_ERRORS, Image.DecompressionBombError) as exc:
         raise malformed(provider, "an output is not a readable JPEG, PNG or WebP image") from exc
-    return VerifiedImage(data, Image.MIME[image_format], width, height)
+    return VerifiedImage(data, Image.MIME[image_format], width, height, thumbnail)
 
 
 def decode_b64(data: str, *, provider: str) -> VerifiedImage:

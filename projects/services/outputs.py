@@ -24,6 +24,7 @@ from brandkit.thumbnails import thumbnail_name
 from projects.image_slots import image_work
 from projects.models import Asset, AssetVersion, Generation, Reproduction
 from projects.provenance import detect_c2pa
+from projects.providers.outputs import THUMBNAIL_SIDE
 from projects.services.asset_search_text import search_text_with
 from projects.services.posters import version_posters_enqueue
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from projects.providers.base import OutputImage
 
 OUTPUTS_FOLDER = "outputs"
-THUMBNAIL_SIDE = 512
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
@@ -57,8 +57,10 @@ def output_store(image: OutputImage) -> StoredOutput:
         width, height = decoded.size
     thumb = thumbnail_name(sha256=sha256, max_side=THUMBNAIL_SIDE)
     if not default_storage.exists(thumb):
-        with image_work():  # a decode: bounded per process (projects/image_slots.py)
-            thumbnail = make_thumbnail(image.data, max_side=THUMBNAIL_SIDE)
+        thumbnail = image.thumbnail  # made while the provider layer verified the bytes
+        if not thumbnail:
+            with image_work():  # a decode: bounded per process (projects/image_slots.py)
+                thumbnail = make_thumbnail(image.data, max_side=THUMBNAIL_SIDE)
         default_storage.save(thumb, ContentFile(thumbnail))
     return StoredOutput(
         index=image.index,
