@@ -177,6 +177,9 @@ def django_environment(
         "ARK_BASE_URL": ark_base_url,
         "ARK_API_KEY": "bench-key",
         "BRANDKIT_DEFAULT_PROVIDER": "ark",
+        # The fake provider is on loopback, which the connect-time address vetting refuses
+        # unless allow-listed (the bench broke when that vetting landed and nobody ran it).
+        "PROVIDER_API_ALLOWED_HOSTS": "127.0.0.1",
         "PROVIDER_DOWNLOAD_ALLOWED_HOSTS": "127.0.0.1",
         # Our limits must not throttle the measurement: W slots, no per-minute cap.
         "ARK_MAX_CONCURRENT": str(max(workers, 4)),
