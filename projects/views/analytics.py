@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from projects.analytics_figures import analytics_figures
-from projects.selectors import brand_analytics, brand_scope_for_user, member_brands
+from projects.selectors import brand_analytics, brand_scope_for_user
 from projects.selectors.analytics import DEFAULT_PERIOD, PERIODS
+from projects.views.first_brand import redirect_to_first_brand
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -17,12 +18,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 @login_required
 def analytics_index(request: HttpRequest) -> HttpResponse:
-    """The nav's "Analytics": the first of the user's brands, or the brand list if they have
-    none (it says how to get access)."""
-    brands = member_brands(user=request.user)
-    if not brands:
-        return redirect("brandkit:brand_list")
-    return redirect("projects:brand_analytics", slug=brands[0].slug)
+    return redirect_to_first_brand(request, "projects:brand_analytics")
 
 
 @login_required

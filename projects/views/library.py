@@ -6,23 +6,19 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from projects.choices import ReviewStatus
 from projects.filters import library_filters
-from projects.selectors import brand_asset_search, brand_scope_for_user, member_brands
+from projects.selectors import brand_asset_search, brand_scope_for_user
+from projects.views.first_brand import redirect_to_first_brand
 
 ASSETS_PER_PAGE = 48
 
 
 @login_required
 def library_index(request: HttpRequest) -> HttpResponse:
-    """The nav's "Library": the first of the user's brands, or the brand list (which says how to
-    get access) if they have none."""
-    brands = member_brands(user=request.user)
-    if not brands:
-        return redirect("brandkit:brand_list")
-    return redirect("projects:brand_library", slug=brands[0].slug)
+    return redirect_to_first_brand(request, "projects:brand_library")
 
 
 @login_required
