@@ -18,6 +18,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 @login_required
 def analytics_index(request: HttpRequest) -> HttpResponse:
+    """The nav's "Analytics": the user's first brand."""
     return redirect_to_first_brand(request, "projects:brand_analytics")
 
 

@@ -18,6 +18,7 @@ ASSETS_PER_PAGE = 48
 
 @login_required
 def library_index(request: HttpRequest) -> HttpResponse:
+    """The nav's "Library": the user's first brand."""
     return redirect_to_first_brand(request, "projects:brand_library")
 
 
