@@ -57,12 +57,18 @@ def job_timeout_seconds() -> int:
 
 
 def enqueue_after_commit(
-    func: Callable[..., object], *args: int, job_id: str, delay_seconds: float = 0.0
+    func: Callable[..., object],
+    *args: int,
+    job_id: str,
+    delay_seconds: float = 0.0,
+    replace_started: bool = False,
 ) -> None:
     """Run `func(*args)` on a worker once the current transaction commits (at once outside one).
 
     With `BRANDKIT_QUEUE_MODE = "inline"` (some tests) an immediate job runs in-process on
-    commit, and a delayed one is left to the sweep, as a lost job would be.
+    commit, and a delayed one is left to the sweep, as a lost job would be. `replace_started`:
+    a job of this id that a worker started is taken for dead and replaced (the sweep's re-send of
+    a generation nobody claimed for minutes; see `_delete_dead_job`).
     """
 
     def send() -> None:
@@ -71,7 +77,13 @@ def enqueue_after_commit(
                 func(*args)
             return
         try:
-            _send_unless_pending(func, args, job_id=job_id, delay_seconds=delay_seconds)
+            _send_unless_pending(
+                func,
+                args,
+                job_id=job_id,
+                delay_seconds=delay_seconds,
+                replace_started=replace_started,
+            )
         except redis.RedisError:
             # The row stays queued; the sweep re-sends it when Redis is back.
             logger.exception("Could not enqueue %s; the sweep will retry it", job_id)
@@ -80,7 +92,12 @@ def enqueue_after_commit(
 
 
 def _send_unless_pending(
-    func: Callable[..., object], args: tuple[int, ...], *, job_id: str, delay_seconds: float
+    func: Callable[..., object],
+    args: tuple[int, ...],
+    *,
+    job_id: str,
+    delay_seconds: float,
+    replace_started: bool = False,
 ) -> None:
     """Send the job, unless a job with its id is still queued, scheduled or running."""
     try:
@@ -89,7 +106,7 @@ def _send_unless_pending(
         # Usually this attempt is still queued or scheduled: nothing to do. But a job that failed
         # before it claimed the row (Redis or the database blinked) keeps its id for FAILURE_TTL
         # and would block every re-send by the sweep for that long, so it is replaced.
-        if not _delete_dead_job(job_id):
+        if not _delete_dead_job(job_id, started_is_dead=replace_started):
             return
         with contextlib.suppress(DuplicateJobError):  # another sender took the freed id first
             _send(func, args, job_id=job_id, delay_seconds=delay_seconds)
@@ -113,13 +130,21 @@ def _send(
         queue.enqueue(func, *args, **options)
 
 
-def _delete_dead_job(job_id: str) -> bool:
-    """Delete the job `job_id` if it will never run again; True when the id is free now."""
+def _delete_dead_job(job_id: str, *, started_is_dead: bool = False) -> bool:
+    """Delete the job `job_id` if it will never run again; True when the id is free now.
+
+    `started_is_dead`: a STARTED job counts as dead too. A worker SIGKILLed after it dequeued a
+    job but before the job claimed its generation leaves the job STARTED in RQ for the whole job
+    timeout (15 minutes and more), and the generation `queued` with no job that will run. The
+    sweep re-sends only a generation nobody claimed or deferred for GENERATION_STALE_QUEUED_SECONDS,
+    far longer than a live worker holds a job before claiming it (SLOT_WAIT_SECONDS); should one
+    still be alive, the claim's compare-and-set lets only one of the two run."""
     try:
         job = Job.fetch(job_id, connection=get_connection())
     except NoSuchJobError:
         return True
-    if job.get_status(refresh=False) not in DEAD_JOB_STATUSES:
+    dead = DEAD_JOB_STATUSES | ({JobStatus.STARTED} if started_is_dead else set())
+    if job.get_status(refresh=False) not in dead:
         return False
     job.delete()
     return True

@@ -72,15 +72,22 @@ STORAGE_FAILED_MESSAGE = (
 )
 
 
-def enqueue_generation(generation: Generation, *, delay_seconds: float = 0.0) -> None:
-    """Send the generation's next attempt to the workers once the transaction commits."""
+def enqueue_generation(
+    generation: Generation, *, delay_seconds: float = 0.0, replace_started: bool = False
+) -> None:
+    """Send the generation's next attempt to the workers once the transaction commits
+    (`replace_started`: see `projects.queue.enqueue_after_commit`)."""
     job_id = f"generation-{generation.pk}-{generation.attempts + 1}"
     if delay_seconds > 0:
         # A deferral made from inside the running job must not collide with the job's own id
         # (nor with another deferral); the claim's compare-and-set makes extra jobs harmless.
         job_id += f"-later-{uuid.uuid4().hex[:12]}"
     enqueue_after_commit(
-        generation_run_job, generation.pk, job_id=job_id, delay_seconds=delay_seconds
+        generation_run_job,
+        generation.pk,
+        job_id=job_id,
+        delay_seconds=delay_seconds,
+        replace_started=replace_started,
     )
 
 

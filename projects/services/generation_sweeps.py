@@ -65,8 +65,9 @@ def generation_sweep(*, now: datetime | None = None) -> SweepReport:
     with transaction.atomic():
         stale_rows = list(stale.select_for_update(skip_locked=True))
         for generation in stale_rows:
-            # The job id is per attempt and unique in RQ: a job still queued is not duplicated.
-            enqueue_generation(generation)
+            # The job id is per attempt and unique in RQ: a job still queued is not duplicated,
+            # but one a dead worker had started (before its claim) is replaced.
+            enqueue_generation(generation, replace_started=True)
             resent += 1
         # Mark them as just re-sent, so the next sweep waits another stale period for them.
         Generation.objects.filter(pk__in=[g.pk for g in stale_rows]).update(updated_at=now)

@@ -15,6 +15,8 @@ import pytest
 import redis
 from django.conf import settings
 from django.utils import timezone
+from rq import Queue, Worker
+from rq.job import Job, JobStatus
 
 from projects.choices import AttemptOutcome, GenerationStatus
 from projects.models import AssetVersion, Generation
@@ -90,6 +92,41 @@ def test_sweep_resends_a_queued_generation_whose_job_failed_before_the_claim(
     assert len(queued_job_ids()) == 1
     generation_sweep(now=_stale_now())
     assert len(queued_job_ids()) == 1
+    work_queue()
+    generation.refresh_from_db()
+    assert generation.status == S.SUCCEEDED, generation.error_message
+    assert generation.attempts == 1
+    assert len(fake_provider.posts()) == 1
+
+
+def test_sweep_replaces_a_job_a_dead_worker_started_but_never_claimed(
+    studio: Any, rq_settings: Any, provider_settings: Any, fake_provider: Any
+) -> None:
+    """Found from outside (bench/faults.py sigkill): a worker SIGKILLed after it dequeued a job
+    but before the job claimed its generation left the job STARTED in RQ for the whole job
+    timeout, so every re-send by the sweep was refused as a duplicate and the generation stayed
+    queued."""
+    generation = ask_ark(studio)
+    job_id = f"generation-{generation.pk}-1"
+    queue = get_queue()
+    # A worker takes the job off the queue and starts it as BrandkitWorker does (execution
+    # prepared on the main thread, then the job's own bookkeeping) ... and dies before the claim.
+    worker = Worker([queue], connection=queue.connection, name="killed-before-its-claim")
+    dequeued = Queue.dequeue_any([queue], timeout=None, connection=queue.connection)
+    assert dequeued is not None
+    job, _ = dequeued
+    assert job.id == job_id
+    worker.prepare_execution(job)
+    worker.prepare_job_execution(job)
+    assert queued_job_ids() == []
+
+    assert generation_sweep().resent_queued == 0  # not stale yet: a live worker may be on it
+    assert Job.fetch(job_id, connection=queue.connection).get_status() == JobStatus.STARTED
+    assert generation_sweep(now=_stale_now()).resent_queued == 1
+    assert queued_job_ids() == [job_id]  # the dead job replaced, under the same id
+    generation_sweep(now=_stale_now())  # and a queued job is not duplicated
+    assert queued_job_ids() == [job_id]
+
     work_queue()
     generation.refresh_from_db()
     assert generation.status == S.SUCCEEDED, generation.error_message
