@@ -134,7 +134,7 @@ def resolve_vetted(
     return addresses
 
 
-class _PinnedBackend(httpcore.SyncBackend):
+class PinnedBackend(httpcore.SyncBackend):
     """Connects to one host's vetted addresses only, whatever DNS would answer by now."""
 
     def __init__(self, host: str, addresses: tuple[str, ...]) -> None:
@@ -224,7 +224,7 @@ def _fetch(
     }
     url = httpcore.URL(scheme=target.scheme, host=target.host, port=target.port, target=target.path)
     headers = [(b"Host", target.host_header.encode("ascii")), (b"Accept", b"image/*")]
-    backend = _PinnedBackend(target.host, addresses)
+    backend = PinnedBackend(target.host, addresses)
     try:
         with (
             httpcore.ConnectionPool(
@@ -304,6 +304,6 @@ def pinned_connection_pool(host: str, addresses: tuple[str, ...]) -> httpcore.Co
     module's defence against DNS rebinding."""
     return httpcore.ConnectionPool(
         ssl_context=_ssl_context(os.getpid()),
-        network_backend=_PinnedBackend(host, addresses),
+        network_backend=PinnedBackend(host, addresses),
         retries=0,
     )

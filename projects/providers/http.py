@@ -30,6 +30,7 @@ from django.conf import settings
 
 from brandkit.addresses import AddressRefused, HostUnresolved, normalize_host, resolve_public
 from projects.providers.base import ProviderError, ProviderErrorKind
+from projects.providers.downloads import PinnedBackend
 from projects.providers.errors import error_details, error_from_details
 
 
@@ -73,7 +74,8 @@ def vetted_addresses(host: str, port: int) -> tuple[str, ...]:
 
 
 class VettingBackend(httpcore.SyncBackend):
-    """Resolves, vets and connects to the vetted address itself, whatever DNS says next."""
+    """Resolves and vets the host at each connection, then connects to those vetted addresses
+    only (downloads.PinnedBackend), whatever DNS says next."""
 
     def connect_tcp(
         self,
@@ -83,13 +85,8 @@ class VettingBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[tuple[int, int, int | bytes]] | None = None,
     ) -> httpcore.NetworkStream:
-        error: Exception = httpcore.ConnectError(f"no address for {host}")
-        for address in vetted_addresses(host, port):
-            try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except httpcore.ConnectError as exc:
-                error = exc
-        raise error
+        pinned = PinnedBackend(host, vetted_addresses(host, port))
+        return pinned.connect_tcp(host, port, timeout, local_address, socket_options)
 
 
 class VettedTransport(httpx.HTTPTransport):
