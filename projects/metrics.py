@@ -150,17 +150,9 @@ def pass_rates(passed: dict[str, int], decided: dict[str, int]) -> list[PassRate
     return sorted(rates, key=lambda rate: (-rate.rate, -rate.decided, rate.label))
 
 
-def distribution(values: Iterable[int]) -> list[tuple[int, int]]:
-    """(value, how many) for every value from the smallest to the largest seen, zeros included,
-    so a histogram has no silent gaps."""
-    counts: dict[int, int] = defaultdict(int)
-    for value in values:
-        counts[value] += 1
-    return distribution_of_counts(counts)
-
-
 def distribution_of_counts(counts: dict[int, int]) -> list[tuple[int, int]]:
-    """`distribution` of values already counted ({value: how many})."""
+    """(value, how many) for every value from the smallest to the largest counted ({value: how
+    many}), zeros included, so a histogram has no silent gaps."""
     if not counts:
         return []
     return [(value, counts.get(value, 0)) for value in range(min(counts), max(counts) + 1)]

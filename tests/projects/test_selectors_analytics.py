@@ -14,7 +14,7 @@ from projects.choices import GenerationStatus
 from projects.metrics import (
     DecisionRow,
     asset_outcomes,
-    distribution,
+    distribution_of_counts,
     median,
     percentile,
     summarize,
@@ -52,8 +52,8 @@ def test_p90_is_the_nearest_rank_never_an_interpolation() -> None:
 
 
 def test_distribution_fills_gaps_with_zero() -> None:
-    assert distribution([1, 3, 1]) == [(1, 2), (2, 0), (3, 1)]
-    assert distribution([]) == []
+    assert distribution_of_counts({1: 2, 3: 1}) == [(1, 2), (2, 0), (3, 1)]
+    assert distribution_of_counts({}) == []
 
 
 def _row(
